@@ -1,0 +1,37 @@
+# Every target creates .venv from pyproject.toml when it is missing.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+DATE    ?= $(shell date +%F)
+export LUIGI_CONFIG_PATH := config/luigi.cfg
+
+.PHONY: run test lint bench bench-extract clean-venv
+
+$(BIN)/luigi: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/luigi
+
+run: $(BIN)/luigi
+	$(BIN)/luigi --module pipeline.tasks CleanCorpus --local-scheduler \
+	    --raw-dir raw --clean-dir clean --date $(DATE)
+	$(BIN)/clean-pipeline summary --clean-dir clean --date $(DATE)
+
+# pytest exits 5 when it collects no test: that is a broken set-up, not a pass.
+test: $(BIN)/luigi
+	$(BIN)/python -m pytest -q; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+lint: $(BIN)/luigi
+	$(BIN)/ruff check pipeline tests bench
+	$(BIN)/ruff format --check pipeline tests bench
+	$(BIN)/mypy
+
+bench: bench-extract
+
+bench-extract: $(BIN)/luigi
+	$(BIN)/python -m bench.extract
+
+clean-venv:
+	rm -rf $(VENV)

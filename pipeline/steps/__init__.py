@@ -1,0 +1,20 @@
+"""Pure step functions. Each module has NAME, VERSION, a frozen `Config` and
+`run(doc, cfg, ctx) -> (Document | Drop, provenance entry)`; no I/O, no clock, no globals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.record import Document, Drop
+
+Provenance = dict[str, Any]
+StepOutput = tuple[Document | Drop, Provenance]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What varies between runs and steps may depend on: passed in, never read from the clock."""
+
+    run_date: dt.date

@@ -3,17 +3,52 @@
 Input: doc.text (the final body). Output: doc.meta["signature"] = {"exact": hex, "minhash": [int]}
 (handed to dedup, not written to documents.jsonl) and provenance {"signature": {"exact": hex,
 "shingles": n}}.
+
+Normalisation (`normalise_for_hash`), in this order:
+
+1. delete format characters (Unicode category Cf: soft hyphen, zero-width space/joiner/non-joiner,
+   word joiner, BOM), so "infor\\u00admation" and "information" are the same word;
+2. NFKC, casefold, NFKC again (casefolding can leave a string that is no longer NFKC);
+3. a word character is a letter, a combining mark or a number (\\p{L}, \\p{M}, \\p{N}); combining
+   marks that do not follow a word character (e.g. a stray emoji variation selector) are deleted;
+4. every run of other characters (punctuation including "_", symbols, whitespace, controls) becomes
+   one space, and the result is stripped.
+
+So two copies that differ only in case, compatibility forms (full-width letters, ligatures),
+whitespace or punctuation have the same "exact" hash (sha256 hex of the UTF-8 normalised text).
+
+Shingles (`shingles`): the normalised text split on its single spaces into words; every run of
+`shingle_words` consecutive words joined by one space is a shingle. A text with fewer words than
+that is one shingle (all its words); an empty normalised text has no shingles and gets an empty
+MinHash signature.
+
+MinHash: rensa's R-MinHash (`RMinHash(num_perm, seed)`, algorithm version 2 in rensa 0.5) over
+the shingle set, fed in sorted order. Its token hashing is a fixed FxHash (not Python's salted
+str hash), so signatures are identical across processes and PYTHONHASHSEED values (tested); they
+change when `num_perm`, `seed` or rensa's algorithm version changes, so stored signatures must be
+compared only with signatures made by the same configuration and rensa version. Each value is a
+32-bit unsigned int.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import unicodedata
 from dataclasses import dataclass, field
+
+import regex
+from rensa import RMinHash
 
 from pipeline.record import Document
 from pipeline.steps import Context, StepOutput
 
 NAME = "signature"
 VERSION = "1"
+
+_FORMAT_CHARS = regex.compile(r"\p{Cf}+")
+_ORPHAN_MARKS = regex.compile(r"(?<![\p{L}\p{M}\p{N}])\p{M}+")
+_NON_WORD = regex.compile(r"[^\p{L}\p{M}\p{N}]+")
 
 
 @dataclass(frozen=True)
@@ -22,9 +57,67 @@ class Config:
     shingle_words: int = field(default=5, metadata={"min": 1, "max": 20})
     # MinHash permutations (dedup.bands must divide it)
     num_perm: int = field(default=128, metadata={"min": 8, "max": 1024})
-    # seed of the MinHash permutations (changing it changes every signature)
-    seed: int = field(default=1, metadata={"min": 0})
+    # seed of the MinHash permutations (changing it changes every signature); rensa takes a u64
+    seed: int = field(default=1, metadata={"min": 0, "max": 2**64 - 1})
+
+
+def normalise_for_hash(text: str) -> str:
+    """The text the exact hash and the shingles are computed from (see the module docstring).
+
+    >>> normalise_for_hash("  Hello,\\tWORLD!! — it's  ﬁne. ")
+    'hello world it s fine'
+    """
+    text = _FORMAT_CHARS.sub("", text)
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    text = _ORPHAN_MARKS.sub("", text)
+    normalised: str = _NON_WORD.sub(" ", text).strip()
+    return normalised
+
+
+def _shingles_of_normalised(normalised: str, k: int) -> set[str]:
+    if k < 1:
+        raise ValueError(f"shingle size must be >= 1, got {k}")
+    if not normalised:
+        return set()
+    words = normalised.split(" ")
+    if len(words) <= k:
+        return {normalised}
+    return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
+
+
+def shingles(text: str, k: int) -> set[str]:
+    """The set of k-word shingles of the normalised text (one shingle if it has fewer words).
+
+    >>> sorted(shingles("A b, c d!", 3))
+    ['a b c', 'b c d']
+    >>> shingles("Too short", 5)
+    {'too short'}
+    >>> shingles(" ... ", 5)
+    set()
+    """
+    return _shingles_of_normalised(normalise_for_hash(text), k)
+
+
+def exact_hash(text: str) -> str:
+    """sha256 hex of the normalised text."""
+    return hashlib.sha256(normalise_for_hash(text).encode("utf-8")).hexdigest()
+
+
+def minhash(shingle_set: set[str], num_perm: int, seed: int) -> list[int]:
+    """R-MinHash signature (num_perm ints) of a shingle set; [] for the empty set."""
+    if not shingle_set:
+        return []
+    sketch = RMinHash(num_perm, seed)
+    sketch.update(sorted(shingle_set))
+    return [int(v) for v in sketch.digest()]
 
 
 def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
-    raise NotImplementedError  # being written
+    normalised = normalise_for_hash(doc.text)
+    exact = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+    shingle_set = _shingles_of_normalised(normalised, cfg.shingle_words)
+    signature = minhash(shingle_set, cfg.num_perm, cfg.seed)
+    new_doc = dataclasses.replace(
+        doc, meta={**doc.meta, "signature": {"exact": exact, "minhash": signature}}
+    )
+    return new_doc, {"signature": {"exact": exact, "shingles": len(shingle_set)}}

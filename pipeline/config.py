@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 
 from pipeline.steps import dates, language, load, repair, scripts, segment_html, segment_text
@@ -182,14 +183,28 @@ def load_config(path: str | Path) -> PipelineConfig:
     data = data or {}
     if not isinstance(data, dict):
         raise ConfigError(f"{fname}: the top level must be a mapping of sections")
-    seg = data.get("segment_text")
-    if isinstance(seg, dict) and isinstance(seg.get("rules_file"), str):
-        rules_path = path.parent / seg["rules_file"]
-        seg = dict(seg)
-        seg["rules"] = segment_text.load_rules(rules_path)
-        del seg["rules_file"]
-        data = {**data, "segment_text": seg}
-    return parse_config(data, fname)
+    cfg = parse_config(data, fname)
+    rules_path = path.parent / cfg.segment_text.rules_file
+    try:
+        rules_data = segment_text.load_rules(rules_path)
+    except OSError as exc:
+        raise ConfigError(
+            f"{fname}: key 'segment_text.rules_file' names {rules_path}, which cannot be read "
+            f"({exc.strerror})"
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{rules_path}: not valid YAML: {exc}") from exc
+    rules = _build(segment_text.Rules, rules_data, "", str(rules_path))
+    for i, rule in enumerate(rules.rules):
+        try:
+            segment_text.compile_rule(rule)
+        except regex.error as exc:
+            raise ConfigError(
+                f"{rules_path}: key 'rules[{i}].pattern' ({rule.name}) must be a valid regular "
+                f"expression: {exc}"
+            ) from exc
+    seg = dataclasses.replace(cfg.segment_text, rules=rules)
+    return dataclasses.replace(cfg, segment_text=seg)
 
 
 def as_dict(cfg: PipelineConfig) -> dict[str, Any]:

@@ -1,0 +1,65 @@
+"""Visible text of an HTML page, one block element per line: how scraped text usually arrives.
+
+Used to account for what HTML boilerplate removal took away, and to build plain-text renderings
+of HTML pages for benchmarks.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+_SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object", "canvas"}
+_BLOCK = {
+    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details",
+    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1",
+    "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre",
+    "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "option",
+    "select", "button", "label", "legend", "menu",
+}  # fmt: skip
+_SPACE = re.compile(r"\s+")
+
+
+def parse_html(html: str) -> etree._Element | None:
+    """Parse HTML without network access or entity expansion; None when nothing parses."""
+    parser = lxml.html.HTMLParser(
+        encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True
+    )
+    try:
+        # bytes in, so that an XML encoding declaration in the page cannot refuse a str input
+        root = lxml.html.fromstring(html.encode("utf-8"), parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+    return root
+
+
+def visible_lines(html: str) -> list[str]:
+    """The page's visible text, a line per block element, whitespace collapsed, empty lines gone."""
+    root = parse_html(html)
+    if root is None:
+        return []
+    parts: list[str] = []
+
+    def walk(el: etree._Element) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag.lower() in _SKIP:
+            if el.tail:
+                parts.append(el.tail)
+            return
+        block = tag.lower() in _BLOCK
+        if block:
+            parts.append("\n")
+        if isinstance(el.tag, str) and el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+        if block:
+            parts.append("\n")
+        if el.tail:
+            parts.append(el.tail)
+
+    walk(root)
+    lines = (_SPACE.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    return [line for line in lines if line]

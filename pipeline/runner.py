@@ -1,0 +1,189 @@
+"""Applies the steps to each document: the only loop. Turns an unexpected exception into a
+counted drop (error:<Type>) and fails the shard above the configured error rate."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import metadata
+from types import ModuleType
+from typing import Any
+
+from pipeline import __version__
+from pipeline.config import PipelineConfig
+from pipeline.record import Document, Drop
+from pipeline.steps import (
+    Context,
+    dates,
+    language,
+    load,
+    repair,
+    scripts,
+    segment_html,
+    segment_text,
+    signature,
+)
+
+# Steps in order; "segment" is chosen by the input format that load detected.
+STEPS: tuple[str, ...] = ("load", "repair", "segment", "scripts", "language", "dates", "signature")
+_MODULES: dict[str, ModuleType] = {
+    "load": load,
+    "repair": repair,
+    "scripts": scripts,
+    "language": language,
+    "dates": dates,
+    "signature": signature,
+}
+_LIBRARIES: dict[str, tuple[str, ...]] = {
+    "load": ("charset-normalizer",),
+    "repair": ("ftfy",),
+    "segment_html": ("trafilatura", "htmldate", "lxml"),
+    "segment_text": ("regex",),
+    "scripts": ("regex",),
+    "language": ("langdetect",),
+    "dates": (),
+    "signature": ("rensa",),
+}
+
+
+class ShardFailed(RuntimeError):
+    """Too many documents of a shard hit unexpected errors: a broken library, not bad input."""
+
+
+@cache
+def library_version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _module_for(step: str, doc: Document) -> ModuleType:
+    if step == "segment":
+        return segment_html if doc.input_format == "html" else segment_text
+    return _MODULES[step]
+
+
+def _step_config(cfg: PipelineConfig, module: ModuleType) -> Any:
+    return getattr(cfg, module.NAME)
+
+
+def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Provenance entries merge key by key; nested mappings merge recursively."""
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+@dataclass(frozen=True)
+class Rejection:
+    source_path: str
+    source_sha256: str | None
+    stage: str
+    reason: str
+    error: str
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class Outcome:
+    """What became of one input: a finished document or a rejection, and the time per step."""
+
+    doc: Document | None = None
+    rejection: Rejection | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def process(doc: Document, cfg: PipelineConfig, ctx: Context, config_sha256: str) -> Outcome:
+    """Run every step on one document."""
+    outcome = Outcome()
+    doc = dataclasses.replace(
+        doc,
+        provenance={
+            "source_path": doc.source_path,
+            "source_sha256": doc.source_sha256,
+            "source_bytes": doc.source_bytes,
+            "pipeline_version": __version__,
+            "config_sha256": config_sha256,
+            "steps": {},
+        },
+    )
+    for step in STEPS:
+        module = _module_for(step, doc)
+        started = time.perf_counter()
+        try:
+            result, prov = module.run(doc, _step_config(cfg, module), ctx)
+        except Exception as exc:  # a bug or a library failure: counted, never silent
+            result = Drop(f"error:{type(exc).__name__}", f"{module.NAME} failed: {exc}")
+            prov = {}
+        outcome.seconds[module.NAME] = time.perf_counter() - started
+        versions = {"version": module.VERSION}
+        for lib in _LIBRARIES.get(module.NAME, ()):
+            versions[lib] = library_version(lib) or "missing"
+        prov = merge(prov, {"steps": {module.NAME: versions}})
+        if isinstance(result, Drop):
+            outcome.rejection = Rejection(
+                source_path=doc.source_path,
+                source_sha256=doc.source_sha256,
+                stage=module.NAME,
+                reason=result.reason,
+                error=f"{doc.source_path}: {result.error}",
+            )
+            return outcome
+        doc = dataclasses.replace(result, provenance=merge(doc.provenance, prov))
+    outcome.doc = doc
+    return outcome
+
+
+def process_all(
+    docs: Iterable[Document | Rejection],
+    cfg: PipelineConfig,
+    ctx: Context,
+    config_sha256: str,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> Iterator[Outcome]:
+    """Process a shard's inputs in order; raise ShardFailed when errors pass the configured rate."""
+    errors = 0
+    total = 0
+    for item in docs:
+        total += 1
+        if isinstance(item, Rejection):
+            yield Outcome(rejection=item)
+            continue
+        outcome = process(item, cfg, ctx, config_sha256)
+        if outcome.rejection and outcome.rejection.reason.startswith("error:"):
+            errors += 1
+        yield outcome
+    if errors >= cfg.runner.min_errors_to_fail and errors > cfg.runner.max_error_rate * total:
+        raise ShardFailed(
+            f"{errors} of {total} documents failed with unexpected errors "
+            f"(limit {cfg.runner.max_error_rate:.0%}); see the rejections with reason error:*"
+        )
+
+
+def stage_stats(outcomes: Iterable[Outcome]) -> dict[str, Any]:
+    """Per-stage time and counts, and rejections by reason, from the outcomes."""
+    seconds: Counter[str] = Counter()
+    calls: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    for outcome in outcomes:
+        for name, value in outcome.seconds.items():
+            seconds[name] += value
+            calls[name] += 1
+        if outcome.rejection:
+            reasons[outcome.rejection.reason] += 1
+    return {
+        "seconds": {k: round(v, 4) for k, v in sorted(seconds.items())},
+        "calls": dict(sorted(calls.items())),
+        "rejected_by_reason": dict(sorted(reasons.items())),
+    }

@@ -1,0 +1,363 @@
+"""Plain-text segment step: every line is labelled (title, dateline, byline, chrome, caption,
+related, body ...) by rules from config; the text is the body lines, the rest is recorded.
+
+How a line is labelled, in order:
+1. header prefixes: in the first lines, a header cue with a date ("Written on 01/03/2026",
+   " date 2026-01-05 ...") becomes a dateline; text after it on the same line stays body;
+   a cue without a date ("Updated (2 articles)") is chrome;
+2. lines with no letters (donation amounts, counters, "()") are chrome;
+3. the configured rules (phrase patterns: comment widgets, share bars, related links,
+   attributions, photo credits ...), each with a label, a zone and a word limit;
+4. short lines that mix scripts without forming a sentence (widgets in another script);
+5. zones: the body runs from the first to the last body-like paragraph (enough words and a
+   sentence end). Before it, the first headline-like line is the title, name-like lines are
+   bylines, other short lines are chrome; after it, short lines are chrome;
+6. a later line that repeats the title is removed; bracketed citation markers ([1], ([2]))
+   are cut from body lines when configured.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import regex
+import yaml
+
+from pipeline.record import BODY, Document, Drop, Line
+from pipeline.steps import Context, StepOutput
+from pipeline.unicode_scripts import script_counts
+
+NAME = "segment_text"
+VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Rule:
+    # a short name recorded with every line the rule removes
+    name: str
+    # the label given to matching lines: chrome, related, caption, attribution, byline ...
+    label: str
+    # regular expression searched in the stripped line (case-insensitive unless case_sensitive)
+    pattern: str
+    # the rule only applies to lines of at most this many words (0: any length)
+    max_words: int = field(default=0, metadata={"min": 0})
+    # where the rule applies: anywhere, before the body (header) or after it (tail)
+    zone: Literal["any", "header", "tail", "outside-body"] = "any"
+    # match case as written
+    case_sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class Rules:
+    # line rules, tried in order; the first that matches labels the line
+    rules: tuple[Rule, ...] = ()
+    # words that introduce a publication date in a header ("Published", "Written on" ...)
+    header_cues: tuple[str, ...] = ()
+    # month names and abbreviations in the supported languages, for spotting dates in headers
+    month_names: tuple[str, ...] = ()
+    # words that introduce an author ("By", "Von", "Por" ...)
+    byline_cues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    # YAML file of rules, relative to the config file
+    rules_file: str = "boilerplate.yaml"
+    # the rules themselves, loaded from rules_file
+    rules: Rules = Rules()
+    # a paragraph with at least this many words and a sentence end is body-like
+    min_body_words: int = field(default=10, metadata={"min": 1})
+    # ... as is any line with at least this many words
+    long_line_words: int = field(default=40, metadata={"min": 1})
+    # a title has between these many words
+    min_title_words: int = field(default=3, metadata={"min": 1})
+    max_title_words: int = field(default=30, metadata={"min": 1})
+    # header cues (datelines) are looked for in this many non-blank lines from the top
+    header_scan_lines: int = field(default=8, metadata={"min": 0})
+    # bracketed citation markers such as [1] or ([2]): removed (and recorded) or kept
+    citation_markers: Literal["remove", "keep"] = "remove"
+    # a line of at most this many words mixing scripts without a sentence is a widget fragment
+    foreign_fragment_max_words: int = field(default=8, metadata={"min": 0})
+    # ... when the second script has at least this share of its letters
+    foreign_fragment_min_share: float = field(default=0.2, metadata={"min": 0.0, "max": 1.0})
+
+
+def load_rules(path: str | Path) -> Any:
+    """Read the rules YAML as plain data (validated by the config loader)."""
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+_WORD = regex.compile(r"\w+")
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+_LETTER = regex.compile(r"\p{L}")
+_SENTENCE_END = regex.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)(?:\s|$)")
+_ENDS_SENTENCE = regex.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
+_CITATION = regex.compile(r"\s*(?:\(\[\d+(?:\s*[,–-]\s*\d+)*\]\)|\[\d+(?:\s*[,–-]\s*\d+)*\])")
+_NAME_TOKEN = regex.compile(r"\p{Lu}[\p{L}'’.-]*")
+
+
+def word_count(line: str) -> int:
+    """Words in a line; CJK characters count as half a word each."""
+    return len(_WORD.findall(line)) + len(_CJK.findall(line)) // 2
+
+
+def compile_rule(rule: Rule) -> regex.Pattern[str]:
+    flags = regex.V1 if rule.case_sensitive else regex.V1 | regex.IGNORECASE
+    return regex.compile(rule.pattern, flags)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    rules: list[tuple[Rule, regex.Pattern[str]]]
+    cue: regex.Pattern[str] | None
+    date: regex.Pattern[str]
+    byline: regex.Pattern[str] | None
+
+
+def _date_pattern(months: tuple[str, ...]) -> regex.Pattern[str]:
+    month = "|".join(sorted((regex.escape(m) for m in months), key=len, reverse=True)) or "(?!)"
+    day = r"\d{1,2}(?:st|nd|rd|th|er|º|\.)?"
+    weekday = r"(?:\p{L}+\.?,?\s+)?"
+    forms = [
+        r"\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?",
+        r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}",
+        rf"{weekday}{day}\s+(?:de\s+)?(?:{month})\.?,?\s+(?:de\s+)?\d{{4}}",
+        rf"{weekday}(?:{month})\.?\s+{day},?\s+\d{{4}}",
+        r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日",
+    ]
+    return regex.compile(rf"(?:{'|'.join(forms)})(?:,?\s+(?:at\s+)?\d{{1,2}}:\d{{2}}\S*)?", regex.I)
+
+
+def compile_rules(rules: Rules) -> _Compiled:
+    cue = None
+    if rules.header_cues:
+        alts = "|".join(sorted((regex.escape(c) for c in rules.header_cues), key=len, reverse=True))
+        cue = regex.compile(rf"^(?:{alts})\b\s*[:.-]?\s*", regex.I)
+    byline = None
+    if rules.byline_cues:
+        alts = "|".join(regex.escape(c) for c in rules.byline_cues)
+        byline = regex.compile(rf"^(?:{alts})\s+\p{{Lu}}", regex.I)
+    return _Compiled(
+        rules=[(r, compile_rule(r)) for r in rules.rules],
+        cue=cue,
+        date=_date_pattern(rules.month_names),
+        byline=byline,
+    )
+
+
+_CACHE: dict[Rules, _Compiled] = {}
+
+
+def _compiled(rules: Rules) -> _Compiled:
+    # Compiled patterns are a pure function of the (frozen) rules: cache them per rules object.
+    if rules not in _CACHE:
+        _CACHE[rules] = compile_rules(rules)
+    return _CACHE[rules]
+
+
+def is_body_like(line: str, cfg: Config) -> bool:
+    words = word_count(line)
+    if words >= cfg.long_line_words:
+        return True
+    return words >= cfg.min_body_words and bool(_ENDS_SENTENCE.search(line))
+
+
+def _is_foreign_fragment(line: str, cfg: Config) -> bool:
+    if word_count(line) > cfg.foreign_fragment_max_words or _SENTENCE_END.search(line):
+        return False
+    counts = script_counts(line)
+    if len(counts) < 2:
+        return False
+    total = sum(counts.values())
+    return min(counts.values()) / total >= cfg.foreign_fragment_min_share
+
+
+def _is_name_like(line: str) -> bool:
+    tokens = line.split()
+    if not 2 <= len(tokens) <= 4 or len(line) > 50:
+        return False
+    return all(_NAME_TOKEN.fullmatch(t) for t in tokens)
+
+
+def _fold(text: str) -> str:
+    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+
+
+def _header_prefix(line: str, comp: _Compiled) -> tuple[str, str, str] | None:
+    """(label, prefix, rest) when a line opens with a header cue; None otherwise."""
+    if comp.cue is None:
+        return None
+    cue = comp.cue.match(line)
+    if not cue:
+        return None
+    date = comp.date.match(line, cue.end())
+    if date:
+        return "dateline", line[: date.end()].rstrip(" ,;:|-–—"), line[date.end() :].lstrip(" ,;:|-–—")
+    if word_count(line) <= 6 and not _SENTENCE_END.search(line):
+        return "chrome", line, ""
+    return None
+
+
+def _zone_of(index: int, first_body: int | None, last_body: int | None) -> str:
+    if first_body is None or last_body is None:
+        return "body"
+    if index < first_body:
+        return "header"
+    if index > last_body:
+        return "tail"
+    return "body"
+
+
+def _rule_applies(rule: Rule, zone: str, words: int) -> bool:
+    if rule.max_words and words > rule.max_words:
+        return False
+    if rule.zone == "any":
+        return True
+    if rule.zone == "outside-body":
+        return zone in ("header", "tail")
+    return rule.zone == zone
+
+
+def segment(text: str, cfg: Config) -> tuple[list[Line], str | None]:
+    """Label every non-blank line of a plain text; returns the labelled pieces and the title."""
+    comp = _compiled(cfg.rules)
+    raw_lines = text.split("\n")
+    pieces: dict[int, list[Line]] = {}  # line number -> labelled pieces
+    open_lines: list[int] = []  # lines not yet labelled
+    scanned = 0
+    for number, line in enumerate(raw_lines):
+        if not line.strip():
+            continue
+        stripped = line.strip()
+        offset = line.index(stripped[0])
+        if scanned < cfg.header_scan_lines:
+            scanned += 1
+            found = _header_prefix(stripped, comp)
+            if found:
+                label, prefix, rest = found
+                rule = "header-cue-with-date" if label == "dateline" else "header-cue-without-date"
+                pieces[number] = [Line(prefix, label, rule, number, offset)]
+                if rest:
+                    start = offset + stripped.index(rest, len(prefix))
+                    pieces[number].append(Line(rest, BODY, "", number, start))
+                    open_lines.append(number)
+                continue
+        if not _LETTER.search(stripped):
+            pieces[number] = [Line(stripped, "chrome", "no-letters", number, offset)]
+            continue
+        pieces[number] = [Line(stripped, BODY, "", number, offset)]
+        open_lines.append(number)
+
+    def body_text(number: int) -> str:
+        return pieces[number][-1].text
+
+    def relabel(number: int, label: str, rule: str) -> None:
+        last = pieces[number][-1]
+        pieces[number][-1] = dataclasses.replace(last, label=label, rule=rule)
+
+    # Rules that need no zone first, so that a photo credit cannot pass as the first paragraph.
+    pending = []
+    for number in open_lines:
+        line = body_text(number)
+        words = word_count(line)
+        for rule, pattern in comp.rules:
+            if rule.zone == "any" and _rule_applies(rule, "any", words) and pattern.search(line):
+                relabel(number, rule.label, rule.name)
+                break
+        else:
+            if _is_foreign_fragment(line, cfg):
+                relabel(number, "chrome", "mixed-script-fragment")
+            else:
+                pending.append(number)
+
+    body_like = [n for n in pending if is_body_like(body_text(n), cfg)]
+    first_body = body_like[0] if body_like else None
+    last_body = body_like[-1] if body_like else None
+
+    title: str | None = None
+    for number in pending:
+        line = body_text(number)
+        words = word_count(line)
+        zone = _zone_of(number, first_body, last_body)
+        matched = False
+        for rule, pattern in comp.rules:
+            if rule.zone != "any" and _rule_applies(rule, zone, words) and pattern.search(line):
+                relabel(number, rule.label, rule.name)
+                matched = True
+                break
+        if matched or zone == "body":
+            continue
+        if zone == "header":
+            if comp.byline and comp.byline.match(line) and words <= 8:
+                relabel(number, "byline", "byline-cue")
+            elif (
+                title is None
+                and cfg.min_title_words <= words <= cfg.max_title_words
+                and not line.endswith(":")
+            ):
+                title = line
+                relabel(number, "title", "first-headline-before-body")
+            elif title is not None and _is_name_like(line):
+                relabel(number, "byline", "name-after-title")
+            elif is_body_like(line, cfg):
+                pass  # cannot happen: body-like lines open the body zone
+            else:
+                relabel(number, "chrome", "short-line-before-body")
+        else:
+            relabel(number, "chrome", "short-line-after-body")
+
+    if title is None and first_body is None:
+        # No paragraph reads as prose: keep everything, take a leading headline as title.
+        lone = [n for n in pending if pieces[n][-1].label == BODY]
+        if len(lone) > 1:
+            line = body_text(lone[0])
+            if cfg.min_title_words <= word_count(line) <= cfg.max_title_words:
+                title = line
+                relabel(lone[0], "title", "first-headline")
+
+    if title is not None:
+        folded_title = _fold(title)
+        for number in pending:
+            if pieces[number][-1].label == BODY and _fold(body_text(number)) == folded_title:
+                relabel(number, "title-repeat", "repeats-title")
+
+    ordered: list[Line] = []
+    for number in sorted(pieces):
+        for piece in pieces[number]:
+            if piece.label == BODY and cfg.citation_markers == "remove":
+                ordered.extend(_cut_citations(piece))
+            else:
+                ordered.append(piece)
+    return ordered, title
+
+
+def _cut_citations(piece: Line) -> list[Line]:
+    """The body piece without its citation markers, followed by one removed piece per marker."""
+    markers = list(_CITATION.finditer(piece.text))
+    if not markers:
+        return [piece]
+    kept, removed, last = [], [], 0
+    for m in markers:
+        kept.append(piece.text[last : m.start()])
+        removed.append(
+            Line(m.group().strip(), "citation-marker", "bracketed-number", piece.line, m.start())
+        )
+        last = m.end()
+    kept.append(piece.text[last:])
+    return [dataclasses.replace(piece, text="".join(kept).strip()), *removed]
+
+
+def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
+    lines, title = segment(doc.text, cfg)
+    body = [ln.text for ln in lines if ln.label == BODY and ln.text]
+    removed = [ln.to_json() for ln in lines if ln.label != BODY]
+    prov: dict[str, Any] = {"removed": removed}
+    if not body:
+        return Drop("no-content-after-cleaning", "every line was labelled as boilerplate"), prov
+    new = dataclasses.replace(doc, text="\n".join(body), lines=tuple(lines), title=title)
+    return new, prov

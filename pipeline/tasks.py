@@ -1,0 +1,198 @@
+"""Luigi tasks, kept thin: each run() reads its input, calls the runner or dedup, and writes its
+one target atomically. The only module that imports Luigi.
+
+    Discover -> ProcessShard x N -> Deduplicate -> CleanCorpus (writes <clean-dir>/<date>/)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import luigi
+import luigi.configuration
+
+from pipeline import __version__, dedup
+from pipeline.config import PipelineConfig, as_dict, config_sha256, load_config
+from pipeline.io import discover, dumps, read_input, read_jsonl, shard_of
+from pipeline.partition import write_partition
+from pipeline.runner import Outcome, process_all, stage_stats
+from pipeline.steps import Context
+
+# The project's luigi.cfg ([retcode] and scheduler settings) applies to every entry point that
+# imports this module, including the plain `luigi --module pipeline.tasks ...` command.
+_LUIGI_CFG = Path(__file__).resolve().parent.parent / "config" / "luigi.cfg"
+if _LUIGI_CFG.exists() and "LUIGI_CONFIG_PATH" not in os.environ:
+    luigi.configuration.add_config_path(str(_LUIGI_CFG))
+
+_CONFIGS: dict[tuple[str, float], tuple[PipelineConfig, str]] = {}
+
+
+def loaded_config(path: str) -> tuple[PipelineConfig, str]:
+    """The validated config and its hash, loaded once per file version."""
+    key = (os.path.abspath(path), os.path.getmtime(path) if os.path.exists(path) else 0.0)
+    if key not in _CONFIGS:
+        cfg = load_config(path)
+        _CONFIGS[key] = (cfg, config_sha256(cfg))
+    return _CONFIGS[key]
+
+
+class _RunTask(luigi.Task):
+    raw_dir = luigi.Parameter(default="raw", description="folder of raw documents")
+    clean_dir = luigi.Parameter(default="clean", description="folder of the output partitions")
+    config = luigi.Parameter(default="config/pipeline.yaml", description="pipeline config file")
+    date = luigi.DateParameter(default=dt.date.today(), description="names the output partition")
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "raw_dir": self.raw_dir,
+            "clean_dir": self.clean_dir,
+            "config": self.config,
+            "date": self.date,
+        }
+
+    @property
+    def cfg(self) -> PipelineConfig:
+        return loaded_config(self.config)[0]
+
+    @property
+    def config_hash(self) -> str:
+        return loaded_config(self.config)[1]
+
+    def work_dir(self) -> Path:
+        """Intermediate results users do not read, keyed by config hash and date."""
+        return Path(self.clean_dir) / ".work" / self.config_hash[:16] / self.date.isoformat()
+
+
+class Discover(_RunTask):
+    """Lists the inputs once, so every shard and the accounting see the same set."""
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(self.work_dir() / "inventory.json"))
+
+    def run(self) -> None:
+        inputs, ignored = discover(self.raw_dir, self.cfg.discover.ignore)
+        with self.output().open("w") as handle:
+            json.dump({"inputs": inputs, "ignored": ignored}, handle, ensure_ascii=False)
+
+
+class ProcessShard(_RunTask):
+    """Runs every step on the inputs of one shard."""
+
+    shard = luigi.IntParameter()
+
+    def requires(self) -> Discover:
+        return Discover(**self.params())
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(self.work_dir() / f"shard-{self.shard:04d}.jsonl"))
+
+    def run(self) -> None:
+        with self.input().open("r") as handle:
+            inventory = json.load(handle)
+        shards = self.cfg.discover.shards
+        mine = [p for p in inventory["inputs"] if shard_of(p, shards) == self.shard]
+        reads = (read_input(self.raw_dir, p, self.cfg.load.max_bytes) for p in mine)
+        ctx = Context(run_date=self.date)
+        outcomes: list[Outcome] = []
+        with self.output().temporary_path() as tmp, open(tmp, "w", encoding="utf-8") as out:
+            for outcome in process_all(reads, self.cfg, ctx, self.config_hash):
+                outcomes.append(outcome)
+                out.write(dumps(shard_line(outcome)) + "\n")
+            out.write(dumps({"kind": "stats", **stage_stats(outcomes)}) + "\n")
+
+
+def shard_line(outcome: Outcome) -> dict[str, Any]:
+    if outcome.rejection is not None:
+        return {"kind": "rejected", "record": outcome.rejection.to_json()}
+    assert outcome.doc is not None
+    from pipeline.record import output_record
+
+    return {
+        "kind": "document",
+        "record": output_record(outcome.doc),
+        "signature": outcome.doc.meta.get("signature", {}),
+    }
+
+
+class Deduplicate(_RunTask):
+    """Finds exact and near duplicates across all shards; the first by source_path is kept."""
+
+    def requires(self) -> list[ProcessShard]:
+        return [ProcessShard(shard=i, **self.params()) for i in range(self.cfg.discover.shards)]
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(self.work_dir() / "dedup.json"))
+
+    def run(self) -> None:
+        candidates = []
+        for target in self.input():
+            for line in read_jsonl(target.path):
+                if line["kind"] == "document":
+                    rec, sig = line["record"], line["signature"]
+                    candidates.append(
+                        dedup.Candidate(
+                            id=rec["id"],
+                            source_path=rec["provenance"]["source_path"],
+                            exact=sig.get("exact", ""),
+                            minhash=tuple(sig.get("minhash", ())),
+                            text=rec["text"],
+                        )
+                    )
+        decisions = dedup.deduplicate(
+            candidates,
+            threshold=self.cfg.dedup.threshold,
+            bands=self.cfg.dedup.bands,
+            shingle_words=self.cfg.signature.shingle_words,
+        )
+        result = {k: decisions[k].__dict__ for k in sorted(decisions)}
+        with self.output().open("w") as handle:
+            json.dump(result, handle, ensure_ascii=False, sort_keys=True)
+
+
+class CleanCorpus(_RunTask):
+    """The whole run: writes <clean-dir>/<date>/ with _SUCCESS last, then points latest at it."""
+
+    def requires(self) -> dict[str, Any]:
+        return {
+            "discover": Discover(**self.params()),
+            "dedup": Deduplicate(**self.params()),
+            "shards": [
+                ProcessShard(shard=i, **self.params()) for i in range(self.cfg.discover.shards)
+            ],
+        }
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(Path(self.clean_dir) / self.date.isoformat() / "_SUCCESS"))
+
+    def run(self) -> None:
+        inputs = self.input()
+        with inputs["discover"].open("r") as handle:
+            inventory = json.load(handle)
+        with inputs["dedup"].open("r") as handle:
+            decisions = json.load(handle)
+        shard_lines = [list(read_jsonl(t.path)) for t in inputs["shards"]]
+        write_partition(
+            clean_dir=Path(self.clean_dir),
+            date=self.date,
+            inventory=inventory,
+            shard_lines=shard_lines,
+            decisions=decisions,
+            header={
+                "date": self.date.isoformat(),
+                "pipeline_version": __version__,
+                "config_sha256": self.config_hash,
+                "config_file": str(self.config),
+                "raw_dir": str(self.raw_dir),
+            },
+            resolved_config=as_dict(self.cfg),
+        )
+
+
+def remove_work_dir(clean_dir: str, config_hash: str, date: dt.date) -> None:
+    """Drop the intermediate results of one run (they can always be recomputed)."""
+    shutil.rmtree(Path(clean_dir) / ".work" / config_hash[:16] / date.isoformat(), True)

@@ -29,12 +29,13 @@ def build_outputs(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """Documents, duplicates and rejections (each sorted) and the merged stage stats."""
     documents, duplicates, rejected = [], [], []
-    seconds: Counter[str] = Counter()
+    seconds: dict[str, float] = {}
     calls: Counter[str] = Counter()
     for lines in shard_lines:
         for line in lines:
             if line["kind"] == "stats":
-                seconds.update(line["seconds"])
+                for name, value in line["seconds"].items():
+                    seconds[name] = seconds.get(name, 0.0) + value
                 calls.update(line["calls"])
             elif line["kind"] == "rejected":
                 rejected.append(line["record"])
@@ -84,7 +85,9 @@ def summarise(
         "languages": dict(sorted(languages.items())),
         "input_formats": dict(sorted(formats.items())),
         "rejected_by_reason": dict(sorted(Counter(r["reason"] for r in rejected).items())),
-        "duplicates_by_kind": dict(sorted(Counter(r["duplicate_kind"] for r in duplicates).items())),
+        "duplicates_by_kind": dict(
+            sorted(Counter(r["duplicate_kind"] for r in duplicates).items())
+        ),
         "dated_documents": sum(1 for rec in documents if rec["published"]),
     }
 

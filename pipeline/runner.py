@@ -173,12 +173,12 @@ def process_all(
 
 def stage_stats(outcomes: Iterable[Outcome]) -> dict[str, Any]:
     """Per-stage time and counts, and rejections by reason, from the outcomes."""
-    seconds: Counter[str] = Counter()
+    seconds: dict[str, float] = {}
     calls: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     for outcome in outcomes:
         for name, value in outcome.seconds.items():
-            seconds[name] += value
+            seconds[name] = seconds.get(name, 0.0) + value
             calls[name] += 1
         if outcome.rejection:
             reasons[outcome.rejection.reason] += 1

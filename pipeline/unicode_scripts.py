@@ -1,4 +1,4 @@
-"""Unicode Script property (ISO 15924 codes) of letters, via the `regex` module's \\p{Script=...}."""
+"""Unicode Script property (ISO 15924 codes) of letters, via `regex` and \\p{Script=...}."""
 
 from __future__ import annotations
 

@@ -60,7 +60,7 @@ class Config:
 
 
 def _gunzip(data: bytes, limit: int) -> bytes | None:
-    """Decompress gzip, stopping at `limit` bytes of output; None when the output would exceed it."""
+    """Decompress gzip up to `limit` bytes of output; None when the output would exceed it."""
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     out = inflater.decompress(data, limit + 1)
     if len(out) > limit:
@@ -105,6 +105,27 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
 
 
+# When charset-normalizer scores several code pages the same (cp1250 and cp1252 read most Western
+# text equally well), the one most used on the web wins.
+_WEB_ORDER = (
+    "cp1252", "latin_1", "iso8859_15", "cp1251", "koi8_r", "shift_jis", "cp932", "euc_jp",
+    "gb18030", "gb2312", "gbk", "big5", "euc_kr", "cp949", "iso8859_2", "cp1250", "cp1253",
+    "cp1254", "cp1255", "cp1256", "cp1257", "cp874", "tis_620",
+)  # fmt: skip
+
+
+def _best_match(data: bytes) -> charset_normalizer.CharsetMatch | None:
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
+        return None
+
+    def rank(m: charset_normalizer.CharsetMatch) -> tuple[float, float, int]:
+        order = _WEB_ORDER.index(m.encoding) if m.encoding in _WEB_ORDER else len(_WEB_ORDER)
+        return (round(m.chaos, 3), -round(m.coherence, 3), order)
+
+    return min(matches, key=rank)
+
+
 def _control_ratio(text: str) -> float:
     if not text:
         return 0.0
@@ -133,7 +154,7 @@ def decode(data: bytes, cfg: Config) -> tuple[str, dict[str, object]] | Drop:
         else:
             if b"\x00" in data[:8192]:
                 return Drop("binary", "contains NUL bytes and is not UTF-16 or UTF-32 text")
-            best = charset_normalizer.from_bytes(data).best()
+            best = _best_match(data)
             if best is None:
                 return Drop("undecodable", "no character encoding decodes these bytes as text")
             text = str(best)

@@ -5,6 +5,7 @@ is kept: a line is a paragraph, blank lines separate blocks."""
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -95,11 +96,31 @@ def _ftfy_lines(text: str, config: ftfy.TextFixerConfig) -> tuple[str, list[dict
     return "\n".join(fixed_lines), plan_list
 
 
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def unescape_entities(text: str) -> tuple[str, int]:
+    """Decode HTML entities (with their semicolon) once: "&amp;amp;" becomes "&amp;"."""
+    count = 0
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal count
+        decoded = html.unescape(match.group())
+        if decoded != match.group():
+            count += 1
+        return decoded
+
+    return _ENTITY.sub(one, text), count
+
+
 def repair_text(text: str, cfg: Config, is_html: bool = False) -> tuple[str, dict[str, Any]]:
     """The whole repair on a string; returns the new text and what was done."""
     text = text.replace("\r\n", "\n").translate(_LINE_SEPARATORS)
+    entities = 0
+    if cfg.unescape_html_in_text and not is_html:
+        text, entities = unescape_entities(text)
     fixer = ftfy.TextFixerConfig(
-        unescape_html=False if is_html else ("auto" if cfg.unescape_html_in_text else False),
+        unescape_html=False,
         uncurl_quotes=cfg.uncurl_quotes,
         fix_latin_ligatures=cfg.fix_latin_ligatures,
         fix_character_width=cfg.fix_character_width,
@@ -116,6 +137,7 @@ def repair_text(text: str, cfg: Config, is_html: bool = False) -> tuple[str, dic
         "normalization": cfg.normalization,
         "normalization_changed": normalised != fixed,
         "removed_characters": {k: v for k, v in counts.items() if v},
+        "html_entities_decoded": entities,
         "changed": cleaned != text,
     }
     if is_bad(cleaned):

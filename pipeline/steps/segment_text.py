@@ -184,6 +184,30 @@ def _is_name_like(line: str) -> bool:
     return all(_NAME_TOKEN.fullmatch(t) for t in tokens)
 
 
+_MENU_SEPARATORS = regex.compile(r"\s[|·•»/]\s")
+
+
+def _is_title_like(line: str, comp: _Compiled, cfg: Config) -> bool:
+    words = word_count(line)
+    return (
+        cfg.min_title_words <= words <= cfg.max_title_words
+        and not line.endswith(":")
+        and len(_MENU_SEPARATORS.findall(line)) < 2
+        and not (comp.byline and comp.byline.match(line))
+    )
+
+
+def _pick_title(lines: list[tuple[int, str]], comp: _Compiled, cfg: Config) -> int | None:
+    """Line number of the longest title-like line (the earliest among equals), if any."""
+    best: tuple[int, int] | None = None
+    for number, line in lines:
+        if _is_title_like(line, comp, cfg):
+            key = (word_count(line), -number)
+            if best is None or key > (best[0], -best[1]):
+                best = (key[0], number)
+    return None if best is None else best[1]
+
+
 def _fold(text: str) -> str:
     return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
 
@@ -197,7 +221,11 @@ def _header_prefix(line: str, comp: _Compiled) -> tuple[str, str, str] | None:
         return None
     date = comp.date.match(line, cue.end())
     if date:
-        return "dateline", line[: date.end()].rstrip(" ,;:|-–—"), line[date.end() :].lstrip(" ,;:|-–—")
+        return (
+            "dateline",
+            line[: date.end()].rstrip(" ,;:|-–—"),
+            line[date.end() :].lstrip(" ,;:|-–—"),
+        )
     if word_count(line) <= 6 and not _SENTENCE_END.search(line):
         return "chrome", line, ""
     return None
@@ -240,8 +268,8 @@ def segment(text: str, cfg: Config) -> tuple[list[Line], str | None]:
             found = _header_prefix(stripped, comp)
             if found:
                 label, prefix, rest = found
-                rule = "header-cue-with-date" if label == "dateline" else "header-cue-without-date"
-                pieces[number] = [Line(prefix, label, rule, number, offset)]
+                why = "header-cue-with-date" if label == "dateline" else "header-cue-without-date"
+                pieces[number] = [Line(prefix, label, why, number, offset)]
                 if rest:
                     start = offset + stripped.index(rest, len(prefix))
                     pieces[number].append(Line(rest, BODY, "", number, start))
@@ -279,7 +307,7 @@ def segment(text: str, cfg: Config) -> tuple[list[Line], str | None]:
     first_body = body_like[0] if body_like else None
     last_body = body_like[-1] if body_like else None
 
-    title: str | None = None
+    header: list[int] = []
     for number in pending:
         line = body_text(number)
         words = word_count(line)
@@ -293,30 +321,31 @@ def segment(text: str, cfg: Config) -> tuple[list[Line], str | None]:
         if matched or zone == "body":
             continue
         if zone == "header":
-            if comp.byline and comp.byline.match(line) and words <= 8:
-                relabel(number, "byline", "byline-cue")
-            elif (
-                title is None
-                and cfg.min_title_words <= words <= cfg.max_title_words
-                and not line.endswith(":")
-            ):
-                title = line
-                relabel(number, "title", "first-headline-before-body")
-            elif title is not None and _is_name_like(line):
-                relabel(number, "byline", "name-after-title")
-            elif is_body_like(line, cfg):
-                pass  # cannot happen: body-like lines open the body zone
-            else:
-                relabel(number, "chrome", "short-line-before-body")
+            header.append(number)
         else:
             relabel(number, "chrome", "short-line-after-body")
+
+    # The headline is the longest title-like line before the body (site names, sections and
+    # menus are shorter); bylines follow it; the rest of the header is chrome.
+    title_line = _pick_title([(n, body_text(n)) for n in header], comp, cfg)
+    title: str | None = body_text(title_line) if title_line is not None else None
+    for number in header:
+        line = body_text(number)
+        if number == title_line:
+            relabel(number, "title", "longest-headline-before-body")
+        elif comp.byline and comp.byline.match(line) and word_count(line) <= 8:
+            relabel(number, "byline", "byline-cue")
+        elif title_line is not None and number > title_line and _is_name_like(line):
+            relabel(number, "byline", "name-after-title")
+        else:
+            relabel(number, "chrome", "short-line-before-body")
 
     if title is None and first_body is None:
         # No paragraph reads as prose: keep everything, take a leading headline as title.
         lone = [n for n in pending if pieces[n][-1].label == BODY]
         if len(lone) > 1:
             line = body_text(lone[0])
-            if cfg.min_title_words <= word_count(line) <= cfg.max_title_words:
+            if _is_title_like(line, comp, cfg):
                 title = line
                 relabel(lone[0], "title", "first-headline")
 

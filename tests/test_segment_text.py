@@ -174,3 +174,24 @@ def test_every_line_is_accounted_for(cfg):
     lines, _ = segment(repaired, cfg.segment_text)
     non_blank = [n for n, line in enumerate(repaired.split("\n")) if line.strip()]
     assert sorted({ln.line for ln in lines}) == non_blank
+
+
+def test_a_related_heading_takes_the_headlines_below_it(cfg):
+    block = "Read more:\nMayor Opens New Library\nTransit Fares To Rise In Spring\n"
+    body, removed, _ = labelled(cfg, ARTICLE + block + ARTICLE)
+    assert removed["Read more:"][0] == "related"
+    assert removed["Transit Fares To Rise In Spring"] == ("related", "follows-related-heading")
+    assert body == (ARTICLE + ARTICLE).strip()
+
+
+@pytest.mark.parametrize("stamp", ["20 Nov 2019 08:00 GMT", "2025-03-14 09:30", "March 14, 2025"])
+def test_a_line_that_is_only_a_date_near_the_top_is_a_dateline(cfg, stamp):
+    text = f"Council Approves Budget\n{ARTICLE.splitlines()[0]}\n{stamp}\n{ARTICLE}"
+    _, removed, _ = labelled(cfg, text)
+    assert removed[stamp] == ("dateline", "date-only-line")
+
+
+def test_a_bracketed_file_photo_credit_marks_a_caption(cfg):
+    caption = "Troops on patrol near the border in 2019 [File: Reuters]"
+    _, removed, _ = labelled(cfg, f"{ARTICLE}{caption}\n{ARTICLE}")
+    assert removed[caption][0] == "caption"

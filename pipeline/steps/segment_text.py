@@ -130,7 +130,9 @@ def _date_pattern(months: tuple[str, ...]) -> regex.Pattern[str]:
         rf"{weekday}(?:{month})\.?\s+{day},?\s+\d{{4}}",
         r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日",
     ]
-    return regex.compile(rf"(?:{'|'.join(forms)})(?:,?\s+(?:at\s+)?\d{{1,2}}:\d{{2}}\S*)?", regex.I)
+    time = r"(?:,?\s+(?:at\s+)?\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?"
+    zone = r"(?:\s*(?:GMT|UTC|[A-Z]{2,5}|[+-]\d{2}:?\d{2})\b)?"
+    return regex.compile(rf"(?:{'|'.join(forms)}){time}{zone}", regex.I)
 
 
 def compile_rules(rules: Rules) -> _Compiled:
@@ -307,6 +309,16 @@ def segment(text: str, cfg: Config) -> tuple[list[Line], str | None]:
     first_body = body_like[0] if body_like else None
     last_body = body_like[-1] if body_like else None
 
+    # A line that is nothing but a date, before the body or among its first lines, is a dateline.
+    opening = set(body_like[:1] + [n for n in pending if first_body is not None and n > first_body][:3])
+    for number in pending:
+        line = body_text(number)
+        date = comp.date.match(line)
+        zone = _zone_of(number, first_body, last_body)
+        if date and date.end() == len(line) and (zone == "header" or number in opening):
+            relabel(number, "dateline", "date-only-line")
+    pending = [n for n in pending if pieces[n][-1].label == BODY]
+
     header: list[int] = []
     for number in pending:
         line = body_text(number)
@@ -348,6 +360,19 @@ def segment(text: str, cfg: Config) -> tuple[list[Line], str | None]:
             if _is_title_like(line, comp, cfg):
                 title = line
                 relabel(lone[0], "title", "first-headline")
+
+    # A related-links heading ("More:", "Related stories") takes the short headline-like lines
+    # that follow it, up to the next paragraph.
+    in_block = False
+    for number in sorted(pieces):
+        last = pieces[number][-1]
+        if last.label == "related" and word_count(last.text) <= 6:
+            in_block = True
+        elif in_block and last.label == BODY:
+            if is_body_like(last.text, cfg) or _SENTENCE_END.search(last.text):
+                in_block = False
+            else:
+                relabel(number, "related", "follows-related-heading")
 
     if title is not None:
         folded_title = _fold(title)

@@ -277,7 +277,8 @@ def segment(text: str, cfg: Config) -> tuple[list[Line], str | None]:
                     pieces[number].append(Line(rest, BODY, "", number, start))
                     open_lines.append(number)
                 continue
-        if not _LETTER.search(stripped):
+        date = comp.date.match(stripped)
+        if not _LETTER.search(stripped) and not (date and date.end() == len(stripped)):
             pieces[number] = [Line(stripped, "chrome", "no-letters", number, offset)]
             continue
         pieces[number] = [Line(stripped, BODY, "", number, offset)]

@@ -29,7 +29,9 @@ def seed(name: str) -> str:
 
 def test_seed_001_chrome_widgets_and_repeated_headline(cfg):
     body, removed, title = labelled(cfg, seed("001_ea4337dc22b15d88.txt"))
-    headline = "Venezuelan Army Exiles Reportedly Abandoned Plan To Enter Country By Force Last Month"
+    headline = (
+        "Venezuelan Army Exiles Reportedly Abandoned Plan To Enter Country By Force Last Month"
+    )
     assert title == headline
     assert headline not in body
     for amount in ("0 $", "2,500 $", "5,000 $", "500 $"):

@@ -114,10 +114,37 @@ def unescape_entities(text: str) -> tuple[str, int]:
 
 
 def repair_text(text: str, cfg: Config, is_html: bool = False) -> tuple[str, dict[str, Any]]:
-    """The whole repair on a string; returns the new text and what was done."""
+    """The whole repair on a string; returns the new text and what was done.
+
+    Normalising spaces can expose a pattern ftfy repairs ("Â" before a tab becomes "Â "
+    before a space, which is mojibake for a non-breaking space), so the repair runs again until
+    nothing changes (at most three rounds): repairing repaired text changes nothing.
+    """
+    original = text
+    report: dict[str, Any] = {}
+    for round_number in range(3):
+        fixed, this_round = _repair_once(text, cfg, is_html, decode_entities=round_number == 0)
+        if round_number == 0:
+            report = this_round
+        elif fixed != text:
+            report["ftfy"] += [{**entry, "round": round_number + 1} for entry in this_round["ftfy"]]
+        if fixed == text:
+            break
+        text = fixed
+    report["changed"] = text != original
+    if is_bad(text):
+        report["still_broken"] = True
+    else:
+        report.pop("still_broken", None)
+    return text, report
+
+
+def _repair_once(
+    text: str, cfg: Config, is_html: bool, decode_entities: bool
+) -> tuple[str, dict[str, Any]]:
     text = text.replace("\r\n", "\n").translate(_LINE_SEPARATORS)
     entities = 0
-    if cfg.unescape_html_in_text and not is_html:
+    if cfg.unescape_html_in_text and not is_html and decode_entities:
         text, entities = unescape_entities(text)
     fixer = ftfy.TextFixerConfig(
         unescape_html=False,
@@ -138,10 +165,7 @@ def repair_text(text: str, cfg: Config, is_html: bool = False) -> tuple[str, dic
         "normalization_changed": normalised != fixed,
         "removed_characters": {k: v for k, v in counts.items() if v},
         "html_entities_decoded": entities,
-        "changed": cleaned != text,
     }
-    if is_bad(cleaned):
-        report["still_broken"] = True
     return cleaned, report
 
 

@@ -88,9 +88,10 @@ def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
         meta={**doc.meta, "html": meta},
     )
     prov = {
+        "removed": [ln.to_json() for ln in lines if ln.label != BODY],
         "segment": {
             "method": "trafilatura",
             "metadata": {k: v for k, v in meta.items() if v},
-        }
+        },
     }
     return new, prov

@@ -311,7 +311,9 @@ def segment(text: str, cfg: Config) -> tuple[list[Line], str | None]:
     last_body = body_like[-1] if body_like else None
 
     # A line that is nothing but a date, before the body or among its first lines, is a dateline.
-    opening = set(body_like[:1] + [n for n in pending if first_body is not None and n > first_body][:3])
+    opening = set(
+        body_like[:1] + [n for n in pending if first_body is not None and n > first_body][:3]
+    )
     for number in pending:
         line = body_text(number)
         date = comp.date.match(line)

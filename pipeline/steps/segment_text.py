@@ -97,7 +97,12 @@ _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _LETTER = regex.compile(r"\p{L}")
 _SENTENCE_END = regex.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)(?:\s|$)")
 _ENDS_SENTENCE = regex.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
-_CITATION = regex.compile(r"\s*(?:\(\[\d+(?:\s*[,–-]\s*\d+)*\]\)|\[\d+(?:\s*[,–-]\s*\d+)*\])")
+# A bracketed number after "in", "see", "from" ... is a reference the sentence talks about
+# ("reported in [1]"), not a marker: it stays.
+_CITATION = regex.compile(
+    r"\s*(?<!\b(?:in|see|from|per|cf\.?|and|or|of)\s+)(?:\(\[\d+(?:\s*[,–-]\s*\d+)*\]\)|\[\d+(?:\s*[,–-]\s*\d+)*\])",
+    regex.IGNORECASE,
+)
 _NAME_TOKEN = regex.compile(r"\p{Lu}[\p{L}'’.-]*")
 
 

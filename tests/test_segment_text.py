@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import RAW
+from conftest import RAW, RUN_DATE
 from pipeline.record import BODY
 from pipeline.steps.repair import Config as RepairConfig
 from pipeline.steps.repair import repair_text
@@ -17,7 +17,7 @@ from pipeline.steps.segment_text import segment
 
 def labelled(cfg, text: str):
     repaired, _ = repair_text(text, RepairConfig())
-    lines, title = segment(repaired, cfg.segment_text)
+    lines, title = segment(repaired, cfg.segment_text, RUN_DATE)
     body = "\n".join(ln.text for ln in lines if ln.label == BODY)
     removed = {ln.text: (ln.label, ln.rule) for ln in lines if ln.label != BODY}
     return body, removed, title
@@ -174,7 +174,7 @@ def test_tail_after_the_last_paragraph_is_chrome(cfg):
 def test_every_line_is_accounted_for(cfg):
     text = seed("001_ea4337dc22b15d88.txt")
     repaired, _ = repair_text(text, RepairConfig())
-    lines, _ = segment(repaired, cfg.segment_text)
+    lines, _ = segment(repaired, cfg.segment_text, RUN_DATE)
     non_blank = [n for n, line in enumerate(repaired.split("\n")) if line.strip()]
     assert sorted({ln.line for ln in lines}) == non_blank
 

@@ -19,6 +19,7 @@ How a line is labelled, in order:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ import regex
 import yaml
 
 from pipeline.record import BODY, Document, Drop, Line
-from pipeline.steps import Context, StepOutput
+from pipeline.steps import Context, StepOutput, dates
 from pipeline.unicode_scripts import script_counts
 
 NAME = "segment_text"
@@ -55,10 +56,6 @@ class Rule:
 class Rules:
     # line rules, tried in order; the first that matches labels the line
     rules: tuple[Rule, ...] = ()
-    # words that introduce a publication date in a header ("Published", "Written on" ...)
-    header_cues: tuple[str, ...] = ()
-    # month names and abbreviations in the supported languages, for spotting dates in headers
-    month_names: tuple[str, ...] = ()
     # words that introduce an author ("By", "Von", "Por" ...)
     byline_cues: tuple[str, ...] = ()
 
@@ -119,40 +116,16 @@ def compile_rule(rule: Rule) -> regex.Pattern[str]:
 @dataclass(frozen=True)
 class _Compiled:
     rules: list[tuple[Rule, regex.Pattern[str]]]
-    cue: regex.Pattern[str] | None
-    date: regex.Pattern[str]
     byline: regex.Pattern[str] | None
 
 
-def _date_pattern(months: tuple[str, ...]) -> regex.Pattern[str]:
-    month = "|".join(sorted((regex.escape(m) for m in months), key=len, reverse=True)) or "(?!)"
-    day = r"\d{1,2}(?:st|nd|rd|th|er|º|\.)?"
-    weekday = r"(?:\p{L}+\.?,?\s+)?"
-    forms = [
-        r"\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?",
-        r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}",
-        rf"{weekday}{day}\s+(?:de\s+)?(?:{month})\.?,?\s+(?:de\s+)?\d{{4}}",
-        rf"{weekday}(?:{month})\.?\s+{day},?\s+\d{{4}}",
-        r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日",
-    ]
-    time = r"(?:,?\s+(?:at\s+)?\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?"
-    zone = r"(?:\s*(?:GMT|UTC|[A-Z]{2,5}|[+-]\d{2}:?\d{2})\b)?"
-    return regex.compile(rf"(?:{'|'.join(forms)}){time}{zone}", regex.I)
-
-
 def compile_rules(rules: Rules) -> _Compiled:
-    cue = None
-    if rules.header_cues:
-        alts = "|".join(sorted((regex.escape(c) for c in rules.header_cues), key=len, reverse=True))
-        cue = regex.compile(rf"^(?:{alts})\b\s*[:.-]?\s*", regex.I)
     byline = None
     if rules.byline_cues:
         alts = "|".join(regex.escape(c) for c in rules.byline_cues)
         byline = regex.compile(rf"^(?:{alts})\s+\p{{Lu}}", regex.I)
     return _Compiled(
         rules=[(r, compile_rule(r)) for r in rules.rules],
-        cue=cue,
-        date=_date_pattern(rules.month_names),
         byline=byline,
     )
 
@@ -219,20 +192,44 @@ def _fold(text: str) -> str:
     return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
-def _header_prefix(line: str, comp: _Compiled) -> tuple[str, str, str] | None:
+# What may follow a date on a header line: a time and a time zone.
+_TIME_AFTER_DATE = regex.compile(
+    r"[\s,]*(?:(?:at|um|à|a las|às|alle|om|в)\s+)?\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?"
+    r"(?:\s*(?:GMT|UTC|[A-Z]{2,5}|[+-]\d{2}:?\d{2})\b)?",
+    regex.IGNORECASE,
+)
+_JOINERS = " ,;:|-–—•·"
+
+
+def date_at(text: str, start: int, run_date: dt.date) -> int | None:
+    """End offset of a date expression (with any time after it) opening text[start:], or None.
+
+    The date grammar is the dates step's, so that what is labelled a dateline here is exactly
+    what that step can read.
+    """
+    rest = text[start:]
+    lead = len(rest) - len(rest.lstrip(_JOINERS))
+    found = dates.find_dates(rest, run_date)
+    if not found or found[0].start != lead:
+        return None
+    end = start + found[0].end
+    time = _TIME_AFTER_DATE.match(text, end)
+    return time.end() if time else end
+
+
+def _is_date_only(line: str, run_date: dt.date) -> bool:
+    end = date_at(line, 0, run_date)
+    return end is not None and not line[end:].strip(_JOINERS)
+
+
+def _header_prefix(line: str, run_date: dt.date) -> tuple[str, str, str] | None:
     """(label, prefix, rest) when a line opens with a header cue; None otherwise."""
-    if comp.cue is None:
+    cues = dates.find_cues(line)
+    if not cues or cues[0].start != 0:
         return None
-    cue = comp.cue.match(line)
-    if not cue:
-        return None
-    date = comp.date.match(line, cue.end())
-    if date:
-        return (
-            "dateline",
-            line[: date.end()].rstrip(" ,;:|-–—"),
-            line[date.end() :].lstrip(" ,;:|-–—"),
-        )
+    end = date_at(line, cues[0].end, run_date)
+    if end is not None:
+        return "dateline", line[:end].rstrip(_JOINERS), line[end:].lstrip(_JOINERS)
     if word_count(line) <= 6 and not _SENTENCE_END.search(line):
         return "chrome", line, ""
     return None
@@ -258,7 +255,7 @@ def _rule_applies(rule: Rule, zone: str, words: int) -> bool:
     return rule.zone == zone
 
 
-def segment(text: str, cfg: Config) -> tuple[list[Line], str | None]:
+def segment(text: str, cfg: Config, run_date: dt.date) -> tuple[list[Line], str | None]:
     """Label every non-blank line of a plain text; returns the labelled pieces and the title."""
     comp = _compiled(cfg.rules)
     raw_lines = text.split("\n")
@@ -272,7 +269,7 @@ def segment(text: str, cfg: Config) -> tuple[list[Line], str | None]:
         offset = line.index(stripped[0])
         if scanned < cfg.header_scan_lines:
             scanned += 1
-            found = _header_prefix(stripped, comp)
+            found = _header_prefix(stripped, run_date)
             if found:
                 label, prefix, rest = found
                 why = "header-cue-with-date" if label == "dateline" else "header-cue-without-date"
@@ -282,8 +279,7 @@ def segment(text: str, cfg: Config) -> tuple[list[Line], str | None]:
                     pieces[number].append(Line(rest, BODY, "", number, start))
                     open_lines.append(number)
                 continue
-        date = comp.date.match(stripped)
-        if not _LETTER.search(stripped) and not (date and date.end() == len(stripped)):
+        if not _LETTER.search(stripped) and not _is_date_only(stripped, run_date):
             pieces[number] = [Line(stripped, "chrome", "no-letters", number, offset)]
             continue
         pieces[number] = [Line(stripped, BODY, "", number, offset)]
@@ -320,10 +316,8 @@ def segment(text: str, cfg: Config) -> tuple[list[Line], str | None]:
         body_like[:1] + [n for n in pending if first_body is not None and n > first_body][:3]
     )
     for number in pending:
-        line = body_text(number)
-        date = comp.date.match(line)
         zone = _zone_of(number, first_body, last_body)
-        if date and date.end() == len(line) and (zone == "header" or number in opening):
+        if (zone == "header" or number in opening) and _is_date_only(body_text(number), run_date):
             relabel(number, "dateline", "date-only-line")
     pending = [n for n in pending if pieces[n][-1].label == BODY]
 
@@ -415,7 +409,7 @@ def _cut_citations(piece: Line) -> list[Line]:
 
 
 def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
-    lines, title = segment(doc.text, cfg)
+    lines, title = segment(doc.text, cfg, ctx.run_date)
     body = [ln.text for ln in lines if ln.label == BODY and ln.text]
     removed = [ln.to_json() for ln in lines if ln.label != BODY]
     prov: dict[str, Any] = {"removed": removed}

@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 DATE    ?= $(shell date +%F)
 export LUIGI_CONFIG_PATH := config/luigi.cfg
 
-.PHONY: run test lint bench bench-extract clean-venv
+.PHONY: run test lint bench bench-extract bench-encoding clean-venv
 
 $(BIN)/luigi: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -28,10 +28,14 @@ lint: $(BIN)/luigi
 	$(BIN)/ruff format --check pipeline tests bench
 	$(BIN)/mypy
 
-bench: bench-extract
+# Benchmarks print their figures and write bench/results/*.json; they never run in `make test`.
+bench: bench-extract bench-encoding
 
 bench-extract: $(BIN)/luigi
 	$(BIN)/python -m bench.extract
+
+bench-encoding: $(BIN)/luigi
+	$(BIN)/python -m bench.encoding
 
 clean-venv:
 	rm -rf $(VENV)

@@ -198,3 +198,47 @@ def test_a_bracketed_file_photo_credit_marks_a_caption(cfg):
     caption = "Troops on patrol near the border in 2019 [File: Reuters]"
     _, removed, _ = labelled(cfg, f"{ARTICLE}{caption}\n{ARTICLE}")
     assert removed[caption][0] == "caption"
+
+
+MULTILINGUAL = {
+    "de": (
+        "Bundestag beschließt neues Klimagesetz",
+        "Der Bundestag hat am Donnerstag nach langer Debatte ein neues Klimagesetz beschlossen.\n"
+        "Die Regierung will damit den Ausstoß von Treibhausgasen bis 2030 deutlich senken.\n"
+        "Kritiker bemängeln, dass die Maßnahmen für den Verkehrssektor nicht ausreichen.",
+    ),
+    "es": (
+        "El Gobierno aprueba la nueva ley de vivienda",
+        "El Consejo de Ministros aprobó este martes la nueva ley de vivienda tras meses de debate.\n"
+        "La norma limita la subida de los alquileres y amplía el parque de vivienda pública.\n"
+        "Los propietarios critican que la medida reducirá la oferta de pisos en alquiler.",
+    ),
+    "ru": (
+        "В Москве открылась новая линия метро",
+        "В среду в Москве открылась новая линия метро, которая соединила несколько районов.\n"
+        "По словам мэрии, новая линия сократит время в пути для сотен тысяч пассажиров.\n"
+        "Строительство заняло почти пять лет и обошлось городу в значительную сумму.",
+    ),
+    "ar": (
+        "افتتاح معرض الكتاب الدولي في القاهرة",
+        "افتتح معرض القاهرة الدولي للكتاب أبوابه أمس بمشاركة مئات الناشرين من دول عربية وأجنبية.\n"
+        "وقال المنظمون إن المعرض يستقبل هذا العام عددا قياسيا من الزوار والكتاب والمترجمين.\n"
+        "ويستمر المعرض لمدة أسبوعين ويتضمن ندوات وأمسيات شعرية وورشا للأطفال والشباب.",
+    ),
+    "zh": (
+        "北京举行国际科技创新论坛",
+        "第十届国际科技创新论坛今天在北京开幕，来自三十多个国家的专家学者参加了会议。\n"
+        "与会代表围绕人工智能、新能源和生物医药等领域的最新进展进行了深入交流和讨论。\n"
+        "主办方表示，论坛期间还将发布多项合作协议，推动科研成果向实际应用转化。",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(MULTILINGUAL))
+def test_bodies_in_other_languages_and_scripts_are_kept(cfg, lang):
+    title, article = MULTILINGUAL[lang]
+    text = f"Home | News | Sport | Culture\n{title}\n{article}\nShare\nFacebook | Twitter\n"
+    body, removed, found_title = labelled(cfg, text)
+    assert body == article
+    assert found_title == title
+    assert removed["Share"][0] == "chrome"

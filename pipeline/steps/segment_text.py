@@ -92,8 +92,8 @@ def load_rules(path: str | Path) -> Any:
 _WORD = regex.compile(r"\w+")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _LETTER = regex.compile(r"\p{L}")
-_SENTENCE_END = regex.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)(?:\s|$)")
-_ENDS_SENTENCE = regex.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
+_SENTENCE_END = regex.compile(r"[.!?…。！？؟।۔](?:[\"'”’»)\]]*)(?:\s|$)")
+_ENDS_SENTENCE = regex.compile(r"[.!?…。！？؟।۔:;][\"'”’»)\]]*$")
 # A bracketed number after "in", "see", "from" ... is a reference the sentence talks about
 # ("reported in [1]"), not a marker: it stays.
 _CITATION = regex.compile(

@@ -209,7 +209,7 @@ MULTILINGUAL = {
     ),
     "es": (
         "El Gobierno aprueba la nueva ley de vivienda",
-        "El Consejo de Ministros aprobó este martes la nueva ley de vivienda tras meses de debate.\n"
+        "El Consejo de Ministros aprobó el martes la nueva ley de vivienda tras meses de debate.\n"
         "La norma limita la subida de los alquileres y amplía el parque de vivienda pública.\n"
         "Los propietarios critican que la medida reducirá la oferta de pisos en alquiler.",
     ),

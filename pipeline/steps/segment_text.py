@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -50,6 +51,9 @@ class Rule:
     zone: Literal["any", "header", "tail", "outside-body"] = "any"
     # match case as written
     case_sensitive: bool = False
+    # the line marks where the article stops (a comment section's heading): the body never
+    # continues past it
+    ends_body: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,12 @@ class Config:
     max_title_words: int = field(default=30, metadata={"min": 1})
     # header cues (datelines) are looked for in this many non-blank lines from the top
     header_scan_lines: int = field(default=8, metadata={"min": 0})
+    # body-like paragraphs separated by more than this many other lines are separate blocks
+    max_gap_lines: int = field(default=5, metadata={"min": 0})
+    # a block of at least this many words before a comment section's heading is the article
+    min_article_words: int = field(default=50, metadata={"min": 0})
+    # a block next to the main (largest) block joins it when it has this share of its words
+    min_block_share: float = field(default=0.25, metadata={"min": 0.0, "max": 1.0})
     # bracketed citation markers such as [1] or ([2]): removed (and recorded) or kept
     citation_markers: Literal["remove", "keep"] = "remove"
     # a line of at most this many words mixing scripts without a sentence is a widget fragment
@@ -116,6 +126,7 @@ def compile_rule(rule: Rule) -> regex.Pattern[str]:
 @dataclass(frozen=True)
 class _Compiled:
     rules: list[tuple[Rule, regex.Pattern[str]]]
+    ending_rules: frozenset[str]
     byline: regex.Pattern[str] | None
 
 
@@ -126,6 +137,7 @@ def compile_rules(rules: Rules) -> _Compiled:
         byline = regex.compile(rf"^(?:{alts})\s+\p{{Lu}}", regex.I)
     return _Compiled(
         rules=[(r, compile_rule(r)) for r in rules.rules],
+        ending_rules=frozenset(r.name for r in rules.rules if r.ends_body),
         byline=byline,
     )
 
@@ -235,6 +247,51 @@ def _header_prefix(line: str, run_date: dt.date) -> tuple[str, str, str] | None:
     return None
 
 
+def _main_block(
+    order: list[int],
+    good: list[int],
+    ends: list[int],
+    cfg: Config,
+    words: Callable[[int], int],
+) -> tuple[int, int] | None:
+    """First and last line of the article: the block of body-like lines with the most words,
+    joined by neighbouring blocks of a similar size. Blocks are split by long runs of other lines
+    (menus, link lists) and by lines that end the article (a comment section's heading)."""
+    if not good:
+        return None
+    position = {n: i for i, n in enumerate(order)}
+    blocks: list[list[int]] = [[good[0]]]
+    for number in good[1:]:
+        previous = blocks[-1][-1]
+        gap = position[number] - position[previous] - 1
+        if gap > cfg.max_gap_lines or any(previous < end < number for end in ends):
+            blocks.append([])
+        blocks[-1].append(number)
+    weight = [sum(words(n) for n in block) for block in blocks]
+    # The article comes before the comments: when a comment heading follows a block large
+    # enough to be an article, the main block is chosen among the blocks before it.
+    candidates = list(range(len(blocks)))
+    later_ends = [end for end in ends if end > blocks[0][0]]
+    if later_ends:
+        before = [i for i in candidates if blocks[i][-1] < later_ends[0]]
+        if before and max(weight[i] for i in before) >= cfg.min_article_words:
+            candidates = before
+    main = max(candidates, key=lambda i: (weight[i], -i))
+    first = last = main
+    floor = cfg.min_block_share * weight[main]
+
+    def joined(a: int, b: int) -> bool:  # blocks a < b, adjacent
+        return weight[b if b != main else a] >= floor and not any(
+            blocks[a][-1] < end < blocks[b][0] for end in ends
+        )
+
+    while first > 0 and weight[first - 1] >= floor and joined(first - 1, first):
+        first -= 1
+    while last < len(blocks) - 1 and weight[last + 1] >= floor and joined(last, last + 1):
+        last += 1
+    return blocks[first][0], blocks[last][-1]
+
+
 def _zone_of(index: int, first_body: int | None, last_body: int | None) -> str:
     if first_body is None or last_body is None:
         return "body"
@@ -308,8 +365,10 @@ def segment(text: str, cfg: Config, run_date: dt.date) -> tuple[list[Line], str 
                 pending.append(number)
 
     body_like = [n for n in pending if is_body_like(body_text(n), cfg)]
-    first_body = body_like[0] if body_like else None
-    last_body = body_like[-1] if body_like else None
+    ends = [n for n in sorted(pieces) if pieces[n][-1].rule in comp.ending_rules]
+    block = _main_block(sorted(pieces), body_like, ends, cfg, lambda n: word_count(body_text(n)))
+    first_body, last_body = block if block else (None, None)
+    body_like = [n for n in body_like if first_body is not None and first_body <= n <= last_body]
 
     # A line that is nothing but a date, before the body or among its first lines, is a dateline.
     opening = set(
@@ -336,6 +395,8 @@ def segment(text: str, cfg: Config, run_date: dt.date) -> tuple[list[Line], str 
             continue
         if zone == "header":
             header.append(number)
+        elif is_body_like(line, cfg):
+            relabel(number, "chrome", "outside-main-text")
         else:
             relabel(number, "chrome", "short-line-after-body")
 
@@ -349,8 +410,10 @@ def segment(text: str, cfg: Config, run_date: dt.date) -> tuple[list[Line], str 
             relabel(number, "title", "longest-headline-before-body")
         elif comp.byline and comp.byline.match(line) and word_count(line) <= 8:
             relabel(number, "byline", "byline-cue")
-        elif title_line is not None and number > title_line and _is_name_like(line):
+        elif title_line is not None and 0 < number - title_line <= 3 and _is_name_like(line):
             relabel(number, "byline", "name-after-title")
+        elif is_body_like(line, cfg):
+            relabel(number, "chrome", "outside-main-text")
         else:
             relabel(number, "chrome", "short-line-before-body")
 

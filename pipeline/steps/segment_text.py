@@ -368,7 +368,7 @@ def segment(text: str, cfg: Config, run_date: dt.date) -> tuple[list[Line], str 
     ends = [n for n in sorted(pieces) if pieces[n][-1].rule in comp.ending_rules]
     block = _main_block(sorted(pieces), body_like, ends, cfg, lambda n: word_count(body_text(n)))
     first_body, last_body = block if block else (None, None)
-    body_like = [n for n in body_like if first_body is not None and first_body <= n <= last_body]
+    body_like = [n for n in body_like if block and block[0] <= n <= block[1]]
 
     # A line that is nothing but a date, before the body or among its first lines, is a dateline.
     opening = set(

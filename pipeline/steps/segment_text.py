@@ -267,7 +267,14 @@ def _main_block(
         if gap > cfg.max_gap_lines or any(previous < end < number for end in ends):
             blocks.append([])
         blocks[-1].append(number)
-    weight = [sum(words(n) for n in block) for block in blocks]
+    # A block weighs its words times its density (the share of its lines that are paragraphs):
+    # an article is paragraph after paragraph, a teaser list or comment thread is not.
+    weight = [
+        sum(words(n) for n in block)
+        * len(block)
+        / (position[block[-1]] - position[block[0]] + 1)
+        for block in blocks
+    ]
     # The article comes before the comments: when a comment heading follows a block large
     # enough to be an article, the main block is chosen among the blocks before it.
     candidates = list(range(len(blocks)))

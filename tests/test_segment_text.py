@@ -242,3 +242,19 @@ def test_bodies_in_other_languages_and_scripts_are_kept(cfg, lang):
     assert body == article
     assert found_title == title
     assert removed["Share"][0] == "chrome"
+
+
+def test_a_hard_wrapped_paragraph_is_judged_whole(cfg):
+    wrapped = (
+        "Menu\nHome\nSport\n"
+        "The festival opened on Friday with a parade through the\n"
+        "old town, where thousands of visitors watched the bands\n"
+        "and dancers from twelve countries.\n"
+        "Contact\nPrivacy\n"
+    )
+    body, _, _ = labelled(cfg, wrapped)
+    assert body.split("\n") == [
+        "The festival opened on Friday with a parade through the",
+        "old town, where thousands of visitors watched the bands",
+        "and dancers from twelve countries.",
+    ]

@@ -247,6 +247,28 @@ def _header_prefix(line: str, run_date: dt.date) -> tuple[str, str, str] | None:
     return None
 
 
+_LOWER_START = regex.compile(r"[\p{Ll}]")
+
+
+def _body_like_lines(lines: list[int], text_of: Callable[[int], str], cfg: Config) -> list[int]:
+    """Lines that are paragraphs, judging hard-wrapped paragraphs whole: a line that does not end
+    a sentence, followed directly by one that starts in lower case, continues on it."""
+    groups: list[list[int]] = []
+    for number in lines:
+        if (
+            groups
+            and groups[-1][-1] == number - 1
+            and not _ENDS_SENTENCE.search(text_of(number - 1))
+            and _LOWER_START.match(text_of(number))
+        ):
+            groups[-1].append(number)
+        else:
+            groups.append([number])
+    return [
+        n for group in groups if is_body_like(" ".join(map(text_of, group)), cfg) for n in group
+    ]
+
+
 def _main_block(
     order: list[int],
     good: list[int],
@@ -270,9 +292,7 @@ def _main_block(
     # A block weighs its words times its density (the share of its lines that are paragraphs):
     # an article is paragraph after paragraph, a teaser list or comment thread is not.
     weight = [
-        sum(words(n) for n in block)
-        * len(block)
-        / (position[block[-1]] - position[block[0]] + 1)
+        sum(words(n) for n in block) * len(block) / (position[block[-1]] - position[block[0]] + 1)
         for block in blocks
     ]
     # The article comes before the comments: when a comment heading follows a block large
@@ -371,7 +391,7 @@ def segment(text: str, cfg: Config, run_date: dt.date) -> tuple[list[Line], str 
             else:
                 pending.append(number)
 
-    body_like = [n for n in pending if is_body_like(body_text(n), cfg)]
+    body_like = _body_like_lines(pending, body_text, cfg)
     ends = [n for n in sorted(pieces) if pieces[n][-1].rule in comp.ending_rules]
     block = _main_block(sorted(pieces), body_like, ends, cfg, lambda n: word_count(body_text(n)))
     first_body, last_body = block if block else (None, None)

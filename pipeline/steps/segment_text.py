@@ -190,14 +190,16 @@ def _is_title_like(line: str, comp: _Compiled, cfg: Config) -> bool:
 
 
 def _pick_title(lines: list[tuple[int, str]], comp: _Compiled, cfg: Config) -> int | None:
-    """Line number of the longest title-like line (the earliest among equals), if any."""
-    best: tuple[int, int] | None = None
-    for number, line in lines:
-        if _is_title_like(line, comp, cfg):
-            key = (word_count(line), -number)
-            if best is None or key > (best[0], -best[1]):
-                best = (key[0], number)
-    return None if best is None else best[1]
+    """Line number of the headline: the title-like line nearest the body with at least five
+    words (site names, sections and menu items are shorter), else the longest title-like line.
+    """
+    candidates = [(n, word_count(line)) for n, line in lines if _is_title_like(line, comp, cfg)]
+    for number, words in reversed(candidates):
+        if words >= 5:
+            return number
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (c[1], -c[0]))[0]
 
 
 def _fold(text: str) -> str:
@@ -434,7 +436,7 @@ def segment(text: str, cfg: Config, run_date: dt.date) -> tuple[list[Line], str 
     for number in header:
         line = body_text(number)
         if number == title_line:
-            relabel(number, "title", "longest-headline-before-body")
+            relabel(number, "title", "headline-before-body")
         elif comp.byline and comp.byline.match(line) and word_count(line) <= 8:
             relabel(number, "byline", "byline-cue")
         elif title_line is not None and 0 < number - title_line <= 3 and _is_name_like(line):

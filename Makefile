@@ -18,8 +18,11 @@ run: $(BIN)/luigi
 	    --raw-dir raw --clean-dir clean --date $(DATE)
 	$(BIN)/clean-pipeline summary --clean-dir clean --date $(DATE)
 
-# pytest exits 5 when it collects no test: that is a broken set-up, not a pass.
+# Lint and types first (fast), then pytest. pytest exits 5 when it collects no test: that is a
+# broken set-up, not a pass.
 test: $(BIN)/luigi
+	$(BIN)/ruff check pipeline tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 

@@ -203,8 +203,12 @@ def load_config(path: str | Path) -> PipelineConfig:
                 f"{rules_path}: key 'rules[{i}].pattern' ({rule.name}) must be a valid regular "
                 f"expression: {exc}"
             ) from exc
-    seg = dataclasses.replace(cfg.segment_text, rules=rules)
-    return dataclasses.replace(cfg, segment_text=seg)
+    # The HTML path cleans trafilatura's output with the same line rules as the text path.
+    return dataclasses.replace(
+        cfg,
+        segment_text=dataclasses.replace(cfg.segment_text, rules=rules),
+        segment_html=dataclasses.replace(cfg.segment_html, rules=rules),
+    )
 
 
 def as_dict(cfg: PipelineConfig) -> dict[str, Any]:

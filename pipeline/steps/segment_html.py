@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import trafilatura
@@ -14,6 +14,7 @@ from pipeline.record import BODY, Document, Drop, Line
 from pipeline.render import visible_lines
 from pipeline.steps import Context, StepOutput
 from pipeline.steps.repair import normalise_spaces
+from pipeline.steps.segment_text import Rules, match_any_zone_rule, word_count
 
 NAME = "segment_html"
 VERSION = "1"
@@ -29,6 +30,16 @@ class Config:
     include_tables: bool = True
     # htmldate: also search the page text for dates (off: only markup and metadata are trusted)
     date_extensive_search: bool = False
+    # with favor_precision: when the main text has fewer words than this, extract again without it
+    fallback_below_words: int = field(default=100, metadata={"min": 0})
+    # ... and use that second text when the precise one has less than this share of its length
+    # (precision mode sometimes keeps a notice and drops the article)
+    fallback_share: float = field(default=0.25, metadata={"min": 0.0, "max": 1.0})
+    # remove lines of the extracted text that the plain-text rules label anywhere in a document
+    # (captions, share bars, related links, comment headings ...)
+    clean_with_text_rules: bool = True
+    # the plain-text line rules (segment_text.rules_file), loaded with the configuration
+    rules: Rules = Rules()
     # record every visible block trafilatura left out in provenance.removed
     record_removed: bool = True
 
@@ -40,14 +51,14 @@ def _fold(text: str) -> str:
     return _FOLD.sub(" ", text.casefold()).strip()
 
 
-def extract(html: str, cfg: Config, run_date: str) -> dict[str, Any] | None:
+def extract(html: str, cfg: Config, run_date: str, precision: bool) -> dict[str, Any] | None:
     """trafilatura's main text and metadata as a dict, or None when it finds nothing."""
     result = trafilatura.bare_extraction(
         html,
         with_metadata=True,
         include_comments=cfg.include_comments,
         include_tables=cfg.include_tables,
-        favor_precision=cfg.favor_precision,
+        favor_precision=precision,
         deduplicate=False,  # its process-wide cache would make output depend on earlier documents
         date_extraction_params={
             "original_date": True,
@@ -61,14 +72,36 @@ def extract(html: str, cfg: Config, run_date: str) -> dict[str, Any] | None:
     return data
 
 
+def _main_text(data: dict[str, Any] | None) -> str:
+    return normalise_spaces((data or {}).get("text") or "")
+
+
 def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
-    data = extract(doc.text, cfg, ctx.run_date.isoformat())
-    text = normalise_spaces((data or {}).get("text") or "")
-    body = [ln for ln in text.split("\n") if ln]
+    run_date = ctx.run_date.isoformat()
+    data = extract(doc.text, cfg, run_date, precision=cfg.favor_precision)
+    text = _main_text(data)
+    segment: dict[str, Any] = {"method": "trafilatura", "favor_precision": cfg.favor_precision}
+    if cfg.favor_precision and word_count(text) < cfg.fallback_below_words:
+        other = extract(doc.text, cfg, run_date, precision=False)
+        other_text = _main_text(other)
+        if len(text) < cfg.fallback_share * len(other_text):
+            segment["fallback"] = {
+                "reason": "precision mode kept too little of the page",
+                "precise_words": word_count(text),
+                "default_words": word_count(other_text),
+            }
+            data, text = other, other_text
+    lines: list[Line] = []
+    for number, line in enumerate(ln for ln in text.split("\n") if ln):
+        rule = match_any_zone_rule(line, cfg.rules) if cfg.clean_with_text_rules else None
+        if rule is None:
+            lines.append(Line(line, BODY, "trafilatura:main-text", number))
+        else:
+            lines.append(Line(line, rule.label, rule.name, number))
+    body = [ln.text for ln in lines if ln.label == BODY]
     if not body:
         reason = "trafilatura found no main text in the page"
         return Drop("no-content-after-cleaning", reason), {}
-    lines = [Line(t, BODY, "trafilatura:main-text", i) for i, t in enumerate(body)]
     if cfg.record_removed:
         kept = _fold("\n".join(body))
         for number, visible in enumerate(visible_lines(doc.text)):
@@ -87,11 +120,6 @@ def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
         title=title or None,
         meta={**doc.meta, "html": meta},
     )
-    prov = {
-        "removed": [ln.to_json() for ln in lines if ln.label != BODY],
-        "segment": {
-            "method": "trafilatura",
-            "metadata": {k: v for k, v in meta.items() if v},
-        },
-    }
+    segment["metadata"] = {k: v for k, v in meta.items() if v}
+    prov = {"removed": [ln.to_json() for ln in lines if ln.label != BODY], "segment": segment}
     return new, prov

@@ -159,6 +159,15 @@ def is_body_like(line: str, cfg: Config) -> bool:
     return words >= cfg.min_body_words and bool(_ENDS_SENTENCE.search(line))
 
 
+def match_any_zone_rule(line: str, rules: Rules) -> Rule | None:
+    """The first rule that applies anywhere in a document and matches the line, if any."""
+    words = word_count(line)
+    for rule, pattern in _compiled(rules).rules:
+        if rule.zone == "any" and _rule_applies(rule, "any", words) and pattern.search(line):
+            return rule
+    return None
+
+
 def _is_foreign_fragment(line: str, cfg: Config) -> bool:
     if word_count(line) > cfg.foreign_fragment_max_words or _SENTENCE_END.search(line):
         return False
@@ -382,16 +391,13 @@ def segment(text: str, cfg: Config, run_date: dt.date) -> tuple[list[Line], str 
     pending = []
     for number in open_lines:
         line = body_text(number)
-        words = word_count(line)
-        for rule, pattern in comp.rules:
-            if rule.zone == "any" and _rule_applies(rule, "any", words) and pattern.search(line):
-                relabel(number, rule.label, rule.name)
-                break
+        matched = match_any_zone_rule(line, cfg.rules)
+        if matched:
+            relabel(number, matched.label, matched.name)
+        elif _is_foreign_fragment(line, cfg):
+            relabel(number, "chrome", "mixed-script-fragment")
         else:
-            if _is_foreign_fragment(line, cfg):
-                relabel(number, "chrome", "mixed-script-fragment")
-            else:
-                pending.append(number)
+            pending.append(number)
 
     body_like = _body_like_lines(pending, body_text, cfg)
     ends = [n for n in sorted(pieces) if pieces[n][-1].rule in comp.ending_rules]

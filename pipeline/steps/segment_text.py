@@ -23,6 +23,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -113,6 +114,7 @@ _CITATION = regex.compile(
 _NAME_TOKEN = regex.compile(r"\p{Lu}[\p{L}'’.-]*")
 
 
+@lru_cache(maxsize=8192)
 def word_count(line: str) -> int:
     """Words in a line; CJK characters count as half a word each."""
     return len(_WORD.findall(line)) + len(_CJK.findall(line)) // 2
@@ -142,14 +144,17 @@ def compile_rules(rules: Rules) -> _Compiled:
     )
 
 
-_CACHE: dict[Rules, _Compiled] = {}
+_CACHE: dict[int, tuple[Rules, _Compiled]] = {}
 
 
 def _compiled(rules: Rules) -> _Compiled:
-    # Compiled patterns are a pure function of the (frozen) rules: cache them per rules object.
-    if rules not in _CACHE:
-        _CACHE[rules] = compile_rules(rules)
-    return _CACHE[rules]
+    # Compiled patterns are a pure function of the (frozen) rules. Keyed by identity: hashing
+    # the nested rules on every line costs more than matching them.
+    cached = _CACHE.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        cached = (rules, compile_rules(rules))
+        _CACHE[id(rules)] = cached
+    return cached[1]
 
 
 def is_body_like(line: str, cfg: Config) -> bool:
@@ -240,7 +245,14 @@ def date_at(text: str, start: int, run_date: dt.date) -> int | None:
     return time.end() if time else end
 
 
+_DIGIT = regex.compile(r"\d")
+
+
 def _is_date_only(line: str, run_date: dt.date) -> bool:
+    # Cheap screen first: every date form the dates step reads has a digit, and a line that is
+    # only a date (and a time) is short.
+    if not _DIGIT.search(line) or len(line) > 60:
+        return False
     end = date_at(line, 0, run_date)
     return end is not None and not line[end:].strip(_JOINERS)
 

@@ -403,9 +403,9 @@ def segment(text: str, cfg: Config, run_date: dt.date) -> tuple[list[Line], str 
     pending = []
     for number in open_lines:
         line = body_text(number)
-        matched = match_any_zone_rule(line, cfg.rules)
-        if matched:
-            relabel(number, matched.label, matched.name)
+        hit = match_any_zone_rule(line, cfg.rules)
+        if hit:
+            relabel(number, hit.label, hit.name)
         elif _is_foreign_fragment(line, cfg):
             relabel(number, "chrome", "mixed-script-fragment")
         else:

@@ -258,3 +258,26 @@ def test_a_hard_wrapped_paragraph_is_judged_whole(cfg):
         "old town, where thousands of visitors watched the bands",
         "and dancers from twelve countries.",
     ]
+
+
+def test_a_long_run_of_short_lines_inside_the_article_is_a_widget(cfg):
+    widget = "Share on Facebook\nShare on Twitter\nEmail this story\nPrint\n"
+    heading = "What happens next\n"
+    body, removed, _ = labelled(cfg, ARTICLE + widget + ARTICLE + heading + ARTICLE)
+    assert removed["Share on Twitter"][0] == "chrome"
+    assert "What happens next" in body.split("\n")  # a single heading stays
+
+
+def test_the_article_is_the_main_block_not_a_teaser_list_or_comments(cfg):
+    teasers = "".join(
+        f"Story {i} headline here\nA teaser sentence about story number {i} for readers today.\n"
+        f"{i} hours ago\n"
+        for i in range(1, 8)
+    )
+    comments = (
+        "12 Comments\njoe says:\nThis article is wrong about nearly everything it says here.\n"
+    )
+    menu = "Home\nNews\nLocal\nPolitics\nSport\nWeather\n"
+    body, removed, _ = labelled(cfg, teasers + menu + ARTICLE + comments)
+    assert body == ARTICLE.strip()
+    assert removed["12 Comments"] == ("chrome", "comment-section")

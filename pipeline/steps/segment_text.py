@@ -82,6 +82,11 @@ class Config:
     header_scan_lines: int = field(default=8, metadata={"min": 0})
     # body-like paragraphs separated by more than this many other lines are separate blocks
     max_gap_lines: int = field(default=5, metadata={"min": 0})
+    # ... and at least this density (the share of its lines that are paragraphs)
+    min_join_density: float = field(default=0.5, metadata={"min": 0.0, "max": 1.0})
+    # inside the article, a run of more than this many lines that are not paragraphs is removed
+    # (0: keep every line between paragraphs)
+    max_inner_run: int = field(default=3, metadata={"min": 0})
     # a block of at least this many words before a comment section's heading is the article
     min_article_words: int = field(default=50, metadata={"min": 0})
     # a block next to the main (largest) block joins it when it has this share of its words
@@ -314,10 +319,8 @@ def _main_block(
         blocks[-1].append(number)
     # A block weighs its words times its density (the share of its lines that are paragraphs):
     # an article is paragraph after paragraph, a teaser list or comment thread is not.
-    weight = [
-        sum(words(n) for n in block) * len(block) / (position[block[-1]] - position[block[0]] + 1)
-        for block in blocks
-    ]
+    density = [len(block) / (position[block[-1]] - position[block[0]] + 1) for block in blocks]
+    weight = [sum(words(n) for n in block) * d for block, d in zip(blocks, density, strict=True)]
     # The article comes before the comments: when a comment heading follows a block large
     # enough to be an article, the main block is chosen among the blocks before it.
     candidates = list(range(len(blocks)))
@@ -330,14 +333,18 @@ def _main_block(
     first = last = main
     floor = cfg.min_block_share * weight[main]
 
-    def joined(a: int, b: int) -> bool:  # blocks a < b, adjacent
-        return weight[b if b != main else a] >= floor and not any(
-            blocks[a][-1] < end < blocks[b][0] for end in ends
+    def joins(i: int, a: int, b: int) -> bool:
+        """Block i (between blocks a < b) joins the article: heavy and dense enough, and no
+        comment heading between."""
+        return (
+            weight[i] >= floor
+            and density[i] >= cfg.min_join_density
+            and not any(blocks[a][-1] < end < blocks[b][0] for end in ends)
         )
 
-    while first > 0 and weight[first - 1] >= floor and joined(first - 1, first):
+    while first > 0 and joins(first - 1, first - 1, first):
         first -= 1
-    while last < len(blocks) - 1 and weight[last + 1] >= floor and joined(last, last + 1):
+    while last < len(blocks) - 1 and joins(last + 1, last, last + 1):
         last += 1
     return blocks[first][0], blocks[last][-1]
 
@@ -416,6 +423,7 @@ def segment(text: str, cfg: Config, run_date: dt.date) -> tuple[list[Line], str 
     block = _main_block(sorted(pieces), body_like, ends, cfg, lambda n: word_count(body_text(n)))
     first_body, last_body = block if block else (None, None)
     body_like = [n for n in body_like if block and block[0] <= n <= block[1]]
+    body_like_set = set(body_like)
 
     # A line that is nothing but a date, before the body or among its first lines, is a dateline.
     opening = set(
@@ -426,6 +434,21 @@ def segment(text: str, cfg: Config, run_date: dt.date) -> tuple[list[Line], str 
         if (zone == "header" or number in opening) and _is_date_only(body_text(number), run_date):
             relabel(number, "dateline", "date-only-line")
     pending = [n for n in pending if pieces[n][-1].label == BODY]
+
+    # Inside the article, a run of several lines that are not paragraphs is an embedded widget
+    # (a share bar, a link list), not a heading.
+    if cfg.max_inner_run and block:
+        run: list[int] = []
+        for number in [n for n in sorted(pieces) if block[0] <= n <= block[1]] + [-1]:
+            if number != -1 and number not in body_like_set:
+                run.append(number)  # removed lines (a share button) count towards the run
+                continue
+            if len(run) > cfg.max_inner_run:
+                for n in run:
+                    if pieces[n][-1].label == BODY:
+                        relabel(n, "chrome", "run-of-short-lines-in-body")
+            run = []
+        pending = [n for n in pending if pieces[n][-1].label == BODY]
 
     header: list[int] = []
     for number in pending:

@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 DATE    ?= $(shell date +%F)
 export LUIGI_CONFIG_PATH := config/luigi.cfg
 
-.PHONY: run test lint bench bench-extract bench-encoding clean-venv
+.PHONY: run test lint bench bench-extract bench-encoding bench-language bench-dates clean-venv
 
 $(BIN)/luigi: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -32,13 +32,19 @@ lint: $(BIN)/luigi
 	$(BIN)/mypy
 
 # Benchmarks print their figures and write bench/results/*.json; they never run in `make test`.
-bench: bench-extract bench-encoding
+bench: bench-extract bench-encoding bench-language bench-dates
 
 bench-extract: $(BIN)/luigi
 	$(BIN)/python -m bench.extract
 
 bench-encoding: $(BIN)/luigi
 	$(BIN)/python -m bench.encoding
+
+bench-language: $(BIN)/luigi
+	$(BIN)/python -m bench.language
+
+bench-dates: $(BIN)/luigi
+	$(BIN)/python -m bench.dates
 
 clean-venv:
 	rm -rf $(VENV)

@@ -38,8 +38,11 @@ def parse_html(html: str) -> etree._Element | None:
 def visible_lines(html: str) -> list[str]:
     """The page's visible text, a line per block element, whitespace collapsed, empty lines gone."""
     root = parse_html(html)
-    if root is None:
-        return []
+    return [] if root is None else visible_lines_of(root)
+
+
+def visible_lines_of(root: etree._Element) -> list[str]:
+    """visible_lines() of an already parsed page (the tree is only read)."""
     parts: list[str] = []
 
     def walk(el: etree._Element) -> None:

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import trafilatura
+from lxml import etree
 
 from pipeline.record import BODY, Document, Drop, Line
-from pipeline.render import visible_lines
+from pipeline.render import parse_html, visible_lines_of
 from pipeline.steps import Context, StepOutput
 from pipeline.steps.repair import normalise_spaces
 from pipeline.steps.segment_text import Rules, match_any_zone_rule, word_count
@@ -51,8 +52,13 @@ def _fold(text: str) -> str:
     return _FOLD.sub(" ", text.casefold()).strip()
 
 
-def extract(html: str, cfg: Config, run_date: str, precision: bool) -> dict[str, Any] | None:
-    """trafilatura's main text and metadata as a dict, or None when it finds nothing."""
+def extract(
+    html: str | etree._Element, cfg: Config, run_date: str, precision: bool
+) -> dict[str, Any] | None:
+    """trafilatura's main text and metadata as a dict, or None when it finds nothing.
+
+    A parsed tree is changed by trafilatura: pass a tree only once.
+    """
     result = trafilatura.bare_extraction(
         html,
         with_metadata=True,
@@ -78,7 +84,11 @@ def _main_text(data: dict[str, Any] | None) -> str:
 
 def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
     run_date = ctx.run_date.isoformat()
-    data = extract(doc.text, cfg, run_date, precision=cfg.favor_precision)
+    # One parse serves both the account of what was left out (read first) and trafilatura
+    # (which then changes the tree).
+    tree = parse_html(doc.text)
+    visible = visible_lines_of(tree) if tree is not None and cfg.record_removed else []
+    data = extract(tree if tree is not None else doc.text, cfg, run_date, cfg.favor_precision)
     text = _main_text(data)
     segment: dict[str, Any] = {"method": "trafilatura", "favor_precision": cfg.favor_precision}
     if cfg.favor_precision and word_count(text) < cfg.fallback_below_words:
@@ -104,10 +114,10 @@ def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
         return Drop("no-content-after-cleaning", reason), {}
     if cfg.record_removed:
         kept = _fold("\n".join(body))
-        for number, visible in enumerate(visible_lines(doc.text)):
-            folded = _fold(visible)
+        for number, block in enumerate(visible):
+            folded = _fold(block)
             if folded and folded not in kept:
-                lines.append(Line(visible, "boilerplate", "trafilatura:not-main-text", number))
+                lines.append(Line(block, "boilerplate", "trafilatura:not-main-text", number))
     meta = {
         key: data.get(key) if data else None
         for key in ("title", "date", "author", "sitename", "url", "description")

@@ -145,6 +145,20 @@ def process(doc: Document, cfg: PipelineConfig, ctx: Context, config_sha256: str
     return outcome
 
 
+def repaired_text(doc: Document, cfg: PipelineConfig, ctx: Context) -> Document | None:
+    """The document after load and repair only (for corpus statistics); None when dropped or
+    when either step fails: the full pass records why."""
+    for module in (load, repair):
+        try:
+            result, _ = module.run(doc, _step_config(cfg, module), ctx)
+        except Exception:
+            return None
+        if isinstance(result, Drop):
+            return None
+        doc = result
+    return doc
+
+
 def process_all(
     docs: Iterable[Document | Rejection],
     cfg: PipelineConfig,

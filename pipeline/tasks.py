@@ -16,11 +16,11 @@ from typing import Any
 import luigi
 import luigi.configuration
 
-from pipeline import __version__, dedup
+from pipeline import __version__, corpus, dedup
 from pipeline.config import PipelineConfig, as_dict, config_sha256, load_config
 from pipeline.io import discover, dumps, read_input, read_jsonl, shard_of
 from pipeline.partition import write_partition
-from pipeline.runner import Outcome, process_all, stage_stats
+from pipeline.runner import Outcome, Rejection, process_all, repaired_text, stage_stats
 from pipeline.steps import Context
 
 # The project's luigi.cfg ([retcode] and scheduler settings) applies to every entry point that
@@ -80,8 +80,15 @@ class Discover(_RunTask):
             json.dump({"inputs": inputs, "ignored": ignored}, handle, ensure_ascii=False)
 
 
-class ProcessShard(_RunTask):
-    """Runs every step on the inputs of one shard."""
+def _shard_inputs(task: _RunTask, inventory_target: luigi.LocalTarget, shard: int) -> list[str]:
+    with inventory_target.open("r") as handle:
+        inventory = json.load(handle)
+    shards = task.cfg.discover.shards
+    return [p for p in inventory["inputs"] if shard_of(p, shards) == shard]
+
+
+class CountLines(_RunTask):
+    """First pass over one shard: the line keys of every plain-text document, by source."""
 
     shard = luigi.IntParameter()
 
@@ -89,15 +96,62 @@ class ProcessShard(_RunTask):
         return Discover(**self.params())
 
     def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(self.work_dir() / f"lines-{self.shard:04d}.jsonl"))
+
+    def run(self) -> None:
+        ctx = Context(run_date=self.date)
+        with self.output().temporary_path() as tmp, open(tmp, "w", encoding="utf-8") as out:
+            for path in _shard_inputs(self, self.input(), self.shard):
+                item = read_input(self.raw_dir, path, self.cfg.load.max_bytes)
+                if isinstance(item, Rejection):
+                    continue
+                doc = repaired_text(item, self.cfg, ctx)
+                if doc is None or doc.input_format != "text":
+                    continue
+                record = {
+                    "group": corpus.source_group(path),
+                    "text": corpus.text_key(doc.text),
+                    "lines": corpus.line_keys(doc.text),
+                }
+                out.write(dumps(record) + "\n")
+
+
+class RepeatedLines(_RunTask):
+    """Lines that recur across many documents of one source, over the whole run."""
+
+    def requires(self) -> list[CountLines]:
+        return [CountLines(shard=i, **self.params()) for i in range(self.cfg.discover.shards)]
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(self.work_dir() / "repeated-lines.json"))
+
+    def run(self) -> None:
+        seg = self.cfg.segment_text
+        records = (
+            (r["group"], r["text"], r["lines"]) for t in self.input() for r in read_jsonl(t.path)
+        )
+        table = corpus.repeated_lines(records, seg.repeated_min_documents, seg.repeated_min_share)
+        with self.output().open("w") as handle:
+            json.dump(table, handle, sort_keys=True)
+
+
+class ProcessShard(_RunTask):
+    """Runs every step on the inputs of one shard."""
+
+    shard = luigi.IntParameter()
+
+    def requires(self) -> dict[str, luigi.Task]:
+        return {"discover": Discover(**self.params()), "repeated": RepeatedLines(**self.params())}
+
+    def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.work_dir() / f"shard-{self.shard:04d}.jsonl"))
 
     def run(self) -> None:
-        with self.input().open("r") as handle:
-            inventory = json.load(handle)
-        shards = self.cfg.discover.shards
-        mine = [p for p in inventory["inputs"] if shard_of(p, shards) == self.shard]
+        mine = _shard_inputs(self, self.input()["discover"], self.shard)
+        with self.input()["repeated"].open("r") as handle:
+            repeated = json.load(handle)
         reads = (read_input(self.raw_dir, p, self.cfg.load.max_bytes) for p in mine)
-        ctx = Context(run_date=self.date)
+        ctx = Context(run_date=self.date, repeated_lines=repeated)
         outcomes: list[Outcome] = []
         with self.output().temporary_path() as tmp, open(tmp, "w", encoding="utf-8") as out:
             for outcome in process_all(reads, self.cfg, ctx, self.config_hash):

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.record import Document, Drop
@@ -18,3 +19,5 @@ class Context:
     """What varies between runs and steps may depend on: passed in, never read from the clock."""
 
     run_date: dt.date
+    # corpus statistics of the run: {source group: {line key: documents}} (pipeline.corpus)
+    repeated_lines: Mapping[str, Mapping[str, int]] = field(default_factory=dict)

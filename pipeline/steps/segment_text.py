@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +30,7 @@ from typing import Any, Literal
 import regex
 import yaml
 
+from pipeline.corpus import line_key, lookup
 from pipeline.record import BODY, Document, Drop, Line
 from pipeline.steps import Context, StepOutput, dates
 from pipeline.unicode_scripts import script_counts
@@ -91,6 +92,12 @@ class Config:
     min_article_words: int = field(default=50, metadata={"min": 0})
     # a block next to the main (largest) block joins it when it has this share of its words
     min_block_share: float = field(default=0.25, metadata={"min": 0.0, "max": 1.0})
+    # remove short lines that recur across many documents of the same source (site chrome)
+    remove_repeated_lines: bool = True
+    # ... found in at least this many distinct documents of the source
+    repeated_min_documents: int = field(default=5, metadata={"min": 2})
+    # ... and in at least this share of them
+    repeated_min_share: float = field(default=0.1, metadata={"min": 0.0, "max": 1.0})
     # bracketed citation markers such as [1] or ([2]): removed (and recorded) or kept
     citation_markers: Literal["remove", "keep"] = "remove"
     # a line of at most this many words mixing scripts without a sentence is a widget fragment
@@ -369,8 +376,14 @@ def _rule_applies(rule: Rule, zone: str, words: int) -> bool:
     return rule.zone == zone
 
 
-def segment(text: str, cfg: Config, run_date: dt.date) -> tuple[list[Line], str | None]:
-    """Label every non-blank line of a plain text; returns the labelled pieces and the title."""
+def segment(
+    text: str, cfg: Config, run_date: dt.date, repeated: Mapping[str, int] | None = None
+) -> tuple[list[Line], str | None]:
+    """Label every non-blank line of a plain text; returns the labelled pieces and the title.
+
+    `repeated` holds the keys (pipeline.corpus.line_key) of lines that recur across many
+    documents of the same source: short ones among them are site chrome.
+    """
     comp = _compiled(cfg.rules)
     raw_lines = text.split("\n")
     pieces: dict[int, list[Line]] = {}  # line number -> labelled pieces
@@ -413,6 +426,8 @@ def segment(text: str, cfg: Config, run_date: dt.date) -> tuple[list[Line], str 
         hit = match_any_zone_rule(line, cfg.rules)
         if hit:
             relabel(number, hit.label, hit.name)
+        elif repeated and not is_body_like(line, cfg) and line_key(line) in repeated:
+            relabel(number, "chrome", "repeated-across-documents")
         elif _is_foreign_fragment(line, cfg):
             relabel(number, "chrome", "mixed-script-fragment")
         else:
@@ -542,10 +557,18 @@ def _cut_citations(piece: Line) -> list[Line]:
 
 
 def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
-    lines, title = segment(doc.text, cfg, ctx.run_date)
+    repeated = lookup(ctx.repeated_lines, doc.source_path) if cfg.remove_repeated_lines else {}
+    lines, title = segment(doc.text, cfg, ctx.run_date, repeated)
     body = [ln.text for ln in lines if ln.label == BODY and ln.text]
     removed = [ln.to_json() for ln in lines if ln.label != BODY]
     prov: dict[str, Any] = {"removed": removed}
+    recurring = [
+        {"line": ln.line, "documents": repeated[line_key(ln.text)]}
+        for ln in lines
+        if ln.rule == "repeated-across-documents"
+    ]
+    if recurring:
+        prov["repeated_lines"] = recurring
     if not body:
         return Drop("no-content-after-cleaning", "every line was labelled as boilerplate"), prov
     new = dataclasses.replace(doc, text="\n".join(body), lines=tuple(lines), title=title)

@@ -1,0 +1,72 @@
+"""Corpus statistics the per-document steps cannot see: lines that recur across many documents
+of one source (a site's menus, footers, share bars), learnt over the whole run, cc_net-style.
+
+A source is the folder a file sits in. Each distinct document text counts once, so copies of
+one article do not make its own lines look like site chrome.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+import regex
+
+_WORD = regex.compile(r"\w+")
+
+
+def source_group(source_path: str) -> str:
+    """The source a document belongs to: its folder under the raw directory ('' at the top).
+
+    >>> source_group("example.com/2026/a.txt"), source_group("b.txt")
+    ('example.com/2026', '')
+    """
+    return posixpath.dirname(source_path)
+
+
+def line_key(line: str) -> str:
+    """A short key for a line, the same for case, spacing and punctuation variants."""
+    folded = " ".join(_WORD.findall(unicodedata.normalize("NFKC", line).casefold()))
+    return hashlib.blake2b(folded.encode(), digest_size=8).hexdigest()
+
+
+def line_keys(text: str) -> list[str]:
+    """Sorted distinct keys of a text's non-blank lines that have a word in them."""
+    return sorted({line_key(ln) for ln in text.split("\n") if _WORD.search(ln)})
+
+
+def text_key(text: str) -> str:
+    """Key of a whole text, to count each distinct document once."""
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def repeated_lines(
+    documents: Iterable[tuple[str, str, list[str]]], min_documents: int, min_share: float
+) -> dict[str, dict[str, int]]:
+    """{group: {line key: documents}} for the lines found in at least `min_documents` distinct
+    documents of a group and in at least `min_share` of them.
+
+    `documents` yields (group, text key, line keys); repeated text keys count once.
+    """
+    seen: dict[str, set[str]] = {}
+    counts: dict[str, Counter[str]] = {}
+    for group, key, keys in documents:
+        if key in seen.setdefault(group, set()):
+            continue
+        seen[group].add(key)
+        counts.setdefault(group, Counter()).update(keys)
+    result: dict[str, dict[str, int]] = {}
+    for group in sorted(counts):
+        floor = max(min_documents, min_share * len(seen[group]))
+        frequent = {k: n for k, n in sorted(counts[group].items()) if n >= floor}
+        if frequent:
+            result[group] = frequent
+    return result
+
+
+def lookup(table: Mapping[str, Mapping[str, int]], source_path: str) -> Mapping[str, int]:
+    """The repeated lines of a document's source."""
+    return table.get(source_group(source_path), {})

@@ -283,6 +283,8 @@ def _header_prefix(line: str, run_date: dt.date) -> tuple[str, str, str] | None:
 
 
 _LOWER_START = regex.compile(r"[\p{Ll}]")
+# A hard-wrapped line is a long one cut short; a tag cloud's one-word lines in lower case are not.
+_WRAPPED_LINE_WORDS = 6
 
 
 def _body_like_lines(lines: list[int], text_of: Callable[[int], str], cfg: Config) -> list[int]:
@@ -293,6 +295,7 @@ def _body_like_lines(lines: list[int], text_of: Callable[[int], str], cfg: Confi
         if (
             groups
             and groups[-1][-1] == number - 1
+            and word_count(text_of(number - 1)) >= _WRAPPED_LINE_WORDS
             and not _ENDS_SENTENCE.search(text_of(number - 1))
             and _LOWER_START.match(text_of(number))
         ):

@@ -281,3 +281,21 @@ def test_the_article_is_the_main_block_not_a_teaser_list_or_comments(cfg):
     body, removed, _ = labelled(cfg, teasers + menu + ARTICLE + comments)
     assert body == ARTICLE.strip()
     assert removed["12 Comments"] == ("chrome", "comment-section")
+
+
+@pytest.mark.parametrize(
+    ("line", "label"),
+    [
+        ("Leia também:", "related"),
+        ("Lesen Sie auch", "related"),
+        ("Читайте также:", "related"),
+        ("À lire aussi", "related"),
+        ("Whatsapp Facebook Pint Baixar", "chrome"),
+        ("Facebook Twitter E-mail", "chrome"),
+        ("12 comentários", "chrome"),
+        ("Kommentare", "chrome"),
+    ],
+)
+def test_chrome_phrases_in_other_languages(cfg, line, label):
+    _, removed, _ = labelled(cfg, f"{ARTICLE}{line}\n{ARTICLE}")
+    assert removed[line][0] == label

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,9 +17,10 @@ from ftfy.badness import is_bad
 
 from pipeline.record import Document
 from pipeline.steps import Context, StepOutput
+from pipeline.steps.load import suspicious
 
 NAME = "repair"
-VERSION = "1"
+VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -42,58 +44,171 @@ class Config:
 
 
 # Format characters that carry meaning in some scripts (Persian, Indic, emoji sequences).
-_KEEP_FORMAT = {"\u200c", "\u200d"}
+_KEEP_FORMAT = "\u200c\u200d"
+
+
+def _removable() -> re.Pattern[str]:
+    """Every control (Cc), surrogate (Cs) and format (Cf) character but tab, LF, ZWNJ and ZWJ,
+    from the running Python's Unicode tables (Cc, Cf and Cs exist only in these ranges)."""
+    points = [
+        cp
+        for span in (range(0x20000), range(0xE0000, 0xE1000))
+        for cp in span
+        if unicodedata.category(chr(cp)) in ("Cc", "Cf", "Cs")
+        and chr(cp) not in "\t\n" + _KEEP_FORMAT
+    ]
+    ranges: list[list[int]] = []
+    for cp in points:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    body = "".join(
+        re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
+        for lo, hi in ranges
+    )
+    return re.compile(f"[{body}]")
+
+
+_REMOVABLE = _removable()
 _SPACES = re.compile(r"[^\S\n]+")
-_LINE_SEPARATORS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
+_OTHER_SPACE = re.compile(r"[^\S\n\t ]")  # str.isspace() but tab, LF and the plain space
+_LINE_SEPARATORS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
+# NEL (U+0085) ends a line, except inside UTF-8 read as latin-1, where it is the byte 0x85 after
+# a lead or continuation byte ("х" is D1 85, read as "Ñ\x85"): that one is left to ftfy.
+_NEL = re.compile(r"(?<![\x80-\xbf\xc2-\xf4])\x85")
 
 
 def strip_controls(text: str, keep_soft_hyphen: bool = False) -> tuple[str, dict[str, int]]:
     """Drop control (Cc, but tab and newline) and format (Cf) characters; count what went."""
     counts = {"control": 0, "format": 0, "soft_hyphen": 0}
-    out = []
-    for ch in text:
-        if ch in "\n\t":
-            out.append(ch)
-            continue
-        cat = unicodedata.category(ch)
-        if cat == "Cc" or cat == "Cs":
-            counts["control"] += 1
-        elif ch == "\u00ad":
+    if not _REMOVABLE.search(text):
+        return text, counts
+
+    def drop(match: re.Match[str]) -> str:
+        ch = match.group()
+        if ch == "\u00ad":
             if keep_soft_hyphen:
-                out.append(ch)
-            else:
-                counts["soft_hyphen"] += 1
-        elif cat == "Cf" and ch not in _KEEP_FORMAT:
+                return ch
+            counts["soft_hyphen"] += 1
+        elif unicodedata.category(ch) == "Cf":
             counts["format"] += 1
         else:
-            out.append(ch)
-    return "".join(out), counts
+            counts["control"] += 1
+        return ""
+
+    return _REMOVABLE.sub(drop, text), counts
 
 
 def normalise_spaces(text: str, nbsp_to_space: bool = True, collapse: bool = True) -> str:
     """Special spaces to plain spaces; runs of spaces to one; lines stripped."""
     if nbsp_to_space:
-        text = "".join(" " if (ch != "\n" and ch != "\t" and ch.isspace()) else ch for ch in text)
+        text = _OTHER_SPACE.sub(" ", text)
     if collapse:
-        text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+        text = _SPACES.sub(" ", text).replace(" \n", "\n").replace("\n ", "\n").strip(" ")
     return text
 
 
-def _ftfy_lines(text: str, config: ftfy.TextFixerConfig) -> tuple[str, list[dict[str, Any]]]:
-    """Fix line by line (so one broken paragraph does not decide for the rest); group the plans."""
-    fixed_lines = []
-    plans: dict[tuple[tuple[str, str], ...], list[int]] = {}
-    for number, line in enumerate(text.split("\n")):
-        if line.isascii() and "&" not in line and "\x1b" not in line:
-            fixed_lines.append(line)  # nothing for ftfy to do: skip the cost
+Plan = list[tuple[str, str]]
+
+
+def _ftfy_lines(
+    text: str, config: ftfy.TextFixerConfig, stable: frozenset[str] = frozenset()
+) -> tuple[str, list[dict[str, Any]]]:
+    """Fix line by line (so one broken paragraph does not decide for the rest); group the plans.
+
+    Each line's plan replays with ``ftfy.apply_plan`` on that line. Lines that ftfy leaves
+    alone, or fixes only in part, get the document's evidence too (``_propagate``); their
+    plans are listed with ``"evidence": "document"``. Lines in `stable` went through a whole
+    repair unchanged already: ftfy is not asked again.
+    """
+    lines = text.split("\n")
+    results: list[tuple[str, Plan]] = []
+    for line in lines:
+        if (line.isascii() and "&" not in line and "\x1b" not in line) or line in stable:
+            results.append((line, []))  # nothing for ftfy to do: skip the cost
             continue
         result = ftfy.fix_and_explain(line, config)
-        fixed_lines.append(result.text)
-        if result.explanation:
-            key = tuple((step[0], step[1]) for step in result.explanation)
-            plans.setdefault(key, []).append(number)
-    plan_list = [{"plan": [list(s) for s in key], "lines": lines} for key, lines in plans.items()]
-    return "\n".join(fixed_lines), plan_list
+        results.append((result.text, [(step[0], step[1]) for step in result.explanation or []]))
+    layers, depth = _document_layers([plan for _, plan in results])
+    from_document: set[int] = set()
+    if layers:
+        for number, (fixed, plan) in enumerate(results):
+            if fixed.isascii():
+                continue
+            repaired, extra = _propagate(fixed, layers, depth)
+            if extra:
+                results[number] = (repaired, plan + extra)
+                from_document.add(number)
+    plans: dict[tuple[tuple[tuple[str, str], ...], bool], list[int]] = {}
+    for number, (_, plan) in enumerate(results):
+        if plan:
+            plans.setdefault((tuple(plan), number in from_document), []).append(number)
+    plan_list = []
+    for (steps, document), numbers in plans.items():
+        entry: dict[str, Any] = {"plan": [list(step) for step in steps], "lines": numbers}
+        if document:
+            entry["evidence"] = "document"
+        plan_list.append(entry)
+    return "\n".join(fixed for fixed, _ in results), plan_list
+
+
+_UTF8 = ("utf-8", "utf-8-variants")
+
+
+def _document_layers(plans: list[Plan]) -> tuple[list[str], int]:
+    """The single-byte encodings through which ftfy found UTF-8 misread in this document (most
+    lines first), and the most layers of it on one line (2 for text misread twice)."""
+    counts: dict[str, int] = {}
+    depth = 0
+    for plan in plans:
+        layers = [
+            step[1]
+            for step, following in itertools.pairwise(plan)
+            if step[0] == "encode" and following[0] == "decode" and following[1] in _UTF8
+        ]
+        for encoding in set(layers):
+            counts[encoding] = counts.get(encoding, 0) + 1
+        depth = max(depth, len(layers))
+    return sorted(counts, key=lambda e: -counts[e]), depth
+
+
+# Letters that UTF-8 misread as a single-byte code page almost never stands for, but that
+# decoding correct text by mistake gives ("CAFÉ…" read as UTF-8 is "CAFɅ"): Latin Extended-B,
+# IPA, spacing modifiers, archaic and extended Cyrillic.
+_UNLIKELY = re.compile(r"[\u0180-\u02ff\u0460-\u052f]")
+
+
+def _propagate(line: str, layers: list[str], depth: int) -> tuple[str, Plan]:
+    """Undo on this line the misreading that ftfy found elsewhere in the document.
+
+    ftfy decides line by line whether text looks broken, and short mojibake can look fine to it
+    ("60,000â‚©" for "60,000₩"). When other lines of the same document were UTF-8 read as code
+    page X, this line is re-encoded in X and decoded as UTF-8, at most `depth` times, and only
+    while the whole line decodes strictly and the result looks no worse: no more suspicious
+    characters (load.suspicious) and no new unlikely ones. Text that was right almost never
+    passes: its non-ASCII characters would all have to pair up into valid UTF-8 sequences.
+    """
+    steps: Plan = []
+    for _ in range(depth):
+        for encoding in layers:
+            try:
+                candidate = line.encode(encoding).decode("utf-8")
+            except UnicodeError:
+                continue
+            if candidate != line and _no_worse(line, candidate):
+                steps += [("encode", encoding), ("decode", "utf-8")]
+                line = candidate
+                break
+        else:
+            break
+    return line, steps
+
+
+def _no_worse(before: str, after: str) -> bool:
+    if len(_UNLIKELY.findall(after)) > len(_UNLIKELY.findall(before)):
+        return False
+    return sum(suspicious(after).values()) <= sum(suspicious(before).values())
 
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -118,31 +233,71 @@ def repair_text(text: str, cfg: Config, is_html: bool = False) -> tuple[str, dic
 
     Normalising spaces can expose a pattern ftfy repairs ("Â" before a tab becomes "Â "
     before a space, which is mojibake for a non-breaking space), so the repair runs again until
-    nothing changes (at most three rounds): repairing repaired text changes nothing.
+    nothing changes (at most three rounds): repairing repaired text changes nothing. ftfy's
+    output is a fixed point of ftfy, so a line that normalisation left as ftfy gave it is not
+    given to ftfy again.
     """
     original = text
     report: dict[str, Any] = {}
+    stable: frozenset[str] = frozenset()
     for round_number in range(3):
-        fixed, this_round = _repair_once(text, cfg, is_html, decode_entities=round_number == 0)
+        fixed, this_round, stable = _repair_once(
+            text, cfg, is_html, decode_entities=round_number == 0, stable=stable
+        )
         if round_number == 0:
             report = this_round
         elif fixed != text:
             report["ftfy"] += [{**entry, "round": round_number + 1} for entry in this_round["ftfy"]]
+            removed = report["removed_characters"]
+            for kind, count in this_round["removed_characters"].items():
+                removed[kind] = removed.get(kind, 0) + count
         if fixed == text:
             break
         text = fixed
     report["changed"] = text != original
-    if is_bad(text):
+    signs = broken_signs(text)
+    if signs:
         report["still_broken"] = True
-    else:
-        report.pop("still_broken", None)
+        report["broken_signs"] = signs
     return text, report
 
 
+# What is left when bytes were lost before the text got here, which ftfy's heuristic does not
+# see: U+FFFD (a decoder replaced bytes it could not read), and the lead byte of a UTF-8
+# punctuation mark read as latin-1 whose two continuation bytes (C1 controls) were dropped:
+# "Colombiaâs", "âsevereâ", "word â word", "look,â said", "âOur".
+_LOST = {
+    "replacement-character": re.compile("\ufffd"),
+    # an English contraction, a quoted word, a dash between spaces, after punctuation or a
+    # digit, or before a capital: places where â (French "âge", Portuguese "câmara", Turkish
+    # "hâlâ") is no letter of a word
+    "lost-continuation-bytes": re.compile(
+        r"(?<=[a-z])â(?:s|t|d|m|ll|re|ve)\b|(?<!\w)â\w+â(?!\w)|(?<= )â(?= )"
+        r"|(?<=[\d!-/:-@\[-`{-~])â|â(?=[A-Z])"
+    ),
+}
+
+
+def broken_signs(text: str) -> dict[str, int]:
+    """Signs that a text is still broken after repair, counted: what ftfy's heuristic finds
+    (mojibake), U+FFFD, and leftovers of UTF-8 that lost bytes. Empty when none."""
+    signs = {"mojibake": sum(1 for line in text.split("\n") if not line.isascii() and is_bad(line))}
+    for name, pattern in _LOST.items():
+        signs[name] = len(pattern.findall(text))
+    return {name: n for name, n in signs.items() if n}
+
+
 def _repair_once(
-    text: str, cfg: Config, is_html: bool, decode_entities: bool
-) -> tuple[str, dict[str, Any]]:
-    text = text.replace("\r\n", "\n").translate(_LINE_SEPARATORS)
+    text: str,
+    cfg: Config,
+    is_html: bool,
+    decode_entities: bool,
+    stable: frozenset[str] = frozenset(),
+) -> tuple[str, dict[str, Any], frozenset[str]]:
+    """One round: line separators, entities (first round only), ftfy line by line, controls
+    removed, Unicode normalisation, spaces. Also returns the lines that ftfy gave and nothing
+    after it changed (settled: another round would give them back unchanged)."""
+    text = _NEL.sub("\n", text.replace("\r\n", "\n").translate(_LINE_SEPARATORS))
     entities = 0
     if cfg.unescape_html_in_text and not is_html and decode_entities:
         text, entities = unescape_entities(text)
@@ -154,19 +309,23 @@ def _repair_once(
         normalization=None,
         explain=True,
     )
-    fixed, plans = _ftfy_lines(text, fixer)
-    normalised = unicodedata.normalize(cfg.normalization, fixed)
-    cleaned, counts = strip_controls(normalised)
+    fixed, plans = _ftfy_lines(text, fixer, stable)
+    cleaned, counts = strip_controls(fixed, keep_soft_hyphen=not cfg.remove_soft_hyphens)
+    normalised = unicodedata.normalize(cfg.normalization, cleaned)
     if not is_html:
-        cleaned = normalise_spaces(cleaned, cfg.nbsp_to_space, cfg.collapse_whitespace)
+        normalised = normalise_spaces(normalised, cfg.nbsp_to_space, cfg.collapse_whitespace)
     report: dict[str, Any] = {
         "ftfy": plans,
         "normalization": cfg.normalization,
-        "normalization_changed": normalised != fixed,
+        "normalization_changed": not unicodedata.is_normalized(cfg.normalization, cleaned),
         "removed_characters": {k: v for k, v in counts.items() if v},
         "html_entities_decoded": entities,
     }
-    return cleaned, report
+    before, after = fixed.split("\n"), normalised.split("\n")
+    settled: frozenset[str] = frozenset()
+    if len(before) == len(after):
+        settled = frozenset(a for a, b in zip(before, after, strict=True) if a == b)
+    return normalised, report, settled
 
 
 def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:

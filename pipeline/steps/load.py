@@ -249,6 +249,7 @@ _MAIN_CHECKS = {
     for script in _ALPHABETIC
 }
 _COHERENCE_SAMPLE = 10_000  # characters of a decoding whose letter frequencies are measured
+_SUSPICIOUS_SAMPLE = 200_000  # characters of a decoding checked for suspicious ones
 _COHERENCE_MARGIN = 0.05  # coherence differences below this are noise
 # The accented letters of the Latin alphabets of European languages and Turkish, by language
 # (charset-normalizer's names where it knows the language). The letters of a text come from one
@@ -287,6 +288,7 @@ def suspicious(text: str) -> dict[str, int]:
     or beside a word, CJK punctuation, misplaced ¡ ¿ ª º and soft hyphens, a word of accented
     Latin letters only (in Latin text), more words in capitals than in small letters.
     """
+    text = text[:_SUSPICIOUS_SAMPLE]
     words = _words_with_non_ascii(text)
     if not words:
         return {}

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.steps.repair import Config, repair_text, unescape_entities
+from pipeline.steps.repair import Config, broken_signs, repair_text, unescape_entities
 
 CFG = Config()
 
@@ -273,3 +273,30 @@ def test_every_removal_is_accounted_for():
     # ftfy removes the BEL (its plan says so), the step the soft hyphen and zero-width space
     assert report["ftfy"] == [{"plan": [["apply", "remove_control_chars"]], "lines": [0]}]
     assert report["removed_characters"] == {"format": 1, "soft_hyphen": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "signs"),
+    [
+        # bytes lost before the text got here: flagged, never silently passed
+        ("the ” became \ufffd here", {"replacement-character": 1}),
+        ("Colombiaâs president said âdialogueâ twice", {"lost-continuation-bytes": 2}),
+        ("Oct. 5â7, in Glasgow", {"lost-continuation-bytes": 1}),
+        ("a figure is formed,â said Park", {"lost-continuation-bytes": 1}),
+        ("mojibake ftfy could not undo: Ã©tÃ©", {"mojibake": 1}),
+        # right text with â: not flagged
+        ("l’âge d’or du théâtre, un gâteau", {}),
+        ("a câmara de São Paulo", {}),
+        ("hâlâ dükkânda", {}),
+    ],
+)
+def test_text_that_still_looks_broken_is_flagged(text, signs):
+    assert broken_signs(text) == signs
+
+
+def test_still_broken_is_in_the_report():
+    _, report = repair_text("the ” became \ufffd here", CFG)
+    assert report["still_broken"] is True
+    assert report["broken_signs"] == {"replacement-character": 1}
+    _, report = repair_text(REAL_SENTENCES[0], CFG)
+    assert "still_broken" not in report and "broken_signs" not in report

@@ -1,6 +1,11 @@
 """Repair step: ftfy with its fix plan kept (replayable with ftfy.apply_plan), Unicode
 normalisation, control and format characters removed, whitespace normalised. Line structure
-is kept: a line is a paragraph, blank lines separate blocks."""
+is kept: a line is a paragraph, blank lines separate blocks.
+
+ftfy works line by line, so one broken paragraph does not decide for the rest; what it found in
+a document is then tried, guarded, on the lines its heuristic left alone (`_propagate`). A text
+that still looks broken afterwards is flagged (`still_broken`, with `broken_signs`), never
+passed silently. bench/encoding.py measures restorations and false fixes."""
 
 from __future__ import annotations
 

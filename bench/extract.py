@@ -38,6 +38,7 @@ from bench.metric import (
     shingles_of_tokens,
     tokens,
 )
+from pipeline import runner
 from pipeline.config import PipelineConfig, load_config
 from pipeline.record import BODY, Document, Drop
 from pipeline.render import visible_lines
@@ -98,30 +99,32 @@ def _ms(start: float) -> float:
 def run_pipeline(
     name: str, raw: bytes, cfg: PipelineConfig, ctx: Context, segment: ModuleType
 ) -> Run:
-    """load.run -> repair.run -> segment.run, the pipeline's own step functions and config."""
+    """load, repair and segment, the pipeline's own step functions and config, in the runner's
+    order for the format (HTML is segmented before it is repaired)."""
     doc = Document(
         source_path=name,
         source_sha256=hashlib.sha256(raw).hexdigest(),
         source_bytes=len(raw),
         raw=raw,
     )
-    start = time.perf_counter()
-    loaded, _ = load.run(doc, cfg.load, ctx)
-    if isinstance(loaded, Drop):
-        return Run("", {"load+repair": _ms(start)}, f"load:{loaded.reason}")
-    repaired, _ = repair.run(loaded, cfg.repair, ctx)
-    if isinstance(repaired, Drop):  # repair never drops today; kept for safety
-        return Run("", {"load+repair": _ms(start)}, f"repair:{repaired.reason}")
-    ms = {"load+repair": _ms(start)}
-    start = time.perf_counter()
-    result, prov = segment.run(repaired, getattr(cfg, segment.NAME), ctx)
-    ms["segment"] = _ms(start)
-    ms["total"] = ms["load+repair"] + ms["segment"]
+    ms: dict[str, float] = {}
+    order = runner.HTML_STEPS if segment is segment_html else runner.STEPS
+    result: Document | Drop = doc
+    prov: dict[str, Any] = {}
+    for step in order[:3]:  # load, then repair and segment in the format's order
+        module = segment if step == "segment" else {"load": load, "repair": repair}[step]
+        start = time.perf_counter()
+        result, prov = module.run(result, getattr(cfg, module.NAME), ctx)
+        ms[step] = _ms(start)
+        if isinstance(result, Drop):  # repair never drops today; load and segment may
+            break
+    ms["load+repair"] = ms.get("load", 0.0) + ms.get("repair", 0.0)
+    ms["total"] = ms["load+repair"] + ms.get("segment", 0.0)
     labels: dict[int, list[tuple[str, str]]] = {}
     if isinstance(result, Drop):
         for removed in prov.get("removed", []):
             labels.setdefault(removed["line"], []).append((removed["label"], removed["rule"]))
-        return Run("", ms, f"{segment.NAME}:{result.reason}", labels)
+        return Run("", ms, f"{step}:{result.reason}", labels)
     for line in result.lines:
         labels.setdefault(line.line, []).append((line.label, line.rule))
     return Run(result.text, ms, None, labels)
@@ -212,7 +215,7 @@ def evaluate(
         pipe_html = System(
             "pipeline-html",
             "html",
-            "load -> repair -> segment_html (config/pipeline.yaml)",
+            "load -> segment_html -> repair (config/pipeline.yaml)",
         )
         traf = System("trafilatura", "html", "trafilatura.extract(html), default settings")
         traf_prec = System(

@@ -28,8 +28,13 @@ from pipeline.steps import (
     signature,
 )
 
-# Steps in order; "segment" is chosen by the input format that load detected.
+# Steps in order; "segment" is chosen by the input format that load detected. HTML is segmented
+# before it is repaired: trafilatura reads the page as it is, and repair then works on the
+# article's text rather than on every script and style block of the page.
 STEPS: tuple[str, ...] = ("load", "repair", "segment", "scripts", "language", "dates", "signature")
+HTML_STEPS: tuple[str, ...] = (
+    "load", "segment", "repair", "scripts", "language", "dates", "signature",
+)  # fmt: skip
 _MODULES: dict[str, ModuleType] = {
     "load": load,
     "repair": repair,
@@ -118,7 +123,9 @@ def process(doc: Document, cfg: PipelineConfig, ctx: Context, config_sha256: str
             "steps": {},
         },
     )
-    for step in STEPS:
+    for index in range(len(STEPS)):
+        # load (always first) tells the format, which decides the order of the rest
+        step = (HTML_STEPS if doc.input_format == "html" else STEPS)[index]
         module = _module_for(step, doc)
         started = time.perf_counter()
         try:
@@ -146,14 +153,14 @@ def process(doc: Document, cfg: PipelineConfig, ctx: Context, config_sha256: str
 
 
 def repaired_text(doc: Document, cfg: PipelineConfig, ctx: Context) -> Document | None:
-    """The document after load and repair only (for corpus statistics); None when dropped or
-    when either step fails: the full pass records why."""
+    """A plain-text document after load and repair only (for corpus statistics); None for HTML,
+    or when a step drops or fails: the full pass records why."""
     for module in (load, repair):
         try:
             result, _ = module.run(doc, _step_config(cfg, module), ctx)
         except Exception:
             return None
-        if isinstance(result, Drop):
+        if isinstance(result, Drop) or result.input_format == "html":
             return None
         doc = result
     return doc

@@ -20,7 +20,7 @@ from typing import Any, Literal
 import ftfy
 from ftfy.badness import is_bad
 
-from pipeline.record import Document
+from pipeline.record import BODY, Document
 from pipeline.steps import Context, StepOutput
 from pipeline.steps.load import suspicious
 
@@ -334,5 +334,17 @@ def _repair_once(
 
 
 def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
-    text, report = repair_text(doc.text, cfg, is_html=doc.input_format == "html")
-    return dataclasses.replace(doc, text=text), {"encoding": {"repairs": report}}
+    """Repair the text. For HTML this runs on the extracted article (the runner segments HTML
+    first): its entities are already decoded and its spaces normalised, and its body lines are
+    kept in step with the repaired text."""
+    extracted = doc.input_format == "html"
+    text, report = repair_text(doc.text, cfg, is_html=extracted)
+    lines = doc.lines
+    body = [ln for ln in lines if ln.label == BODY]
+    repaired = text.split("\n")
+    if body and len(body) == len(repaired):
+        texts = iter(repaired)
+        lines = tuple(
+            dataclasses.replace(ln, text=next(texts)) if ln.label == BODY else ln for ln in lines
+        )
+    return dataclasses.replace(doc, text=text, lines=lines), {"encoding": {"repairs": report}}

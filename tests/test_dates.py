@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from typing import Any
@@ -10,19 +11,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline.config import ConfigError, parse_config
 from pipeline.record import Document, Drop, Line
 from pipeline.steps import Context
 from pipeline.steps.dates import (
     NAME,
     Config,
     Reading,
+    SourceOrder,
     WeekdayMention,
     expand_year,
     find_cues,
     find_dates,
+    order_votes,
     parse_date,
     resolve,
     run,
+    site_key,
     strip_cue,
     weekday_mentions,
 )
@@ -198,8 +203,18 @@ def test_published_beats_updated_whatever_the_order() -> None:
     assert published == "2026-01-03"
 
 
-def test_an_updated_date_is_used_when_it_is_the_only_one() -> None:
+def test_an_updated_date_alone_is_recorded_not_published() -> None:
     published, rec = date_of(("dateline", "Last updated: 5 January 2026"))
+    assert published is None
+    assert rec["updated"] == "2026-01-05"
+    assert rec["null_reason"] == "only an updated date"
+    assert rec["candidates"][0]["status"] == "updated-date"
+
+
+def test_an_updated_date_is_used_when_configured() -> None:
+    published, rec = date_of(
+        ("dateline", "Last updated: 5 January 2026"), cfg=Config(use_updated_date=True)
+    )
     assert published == "2026-01-05"
     assert rec["cue_kind"] == "updated"
 
@@ -600,10 +615,16 @@ def test_formatted_dates_on_a_dateline_become_published(d: dt.date) -> None:
         assert date_of(("dateline", text))[0] == d.isoformat()
 
 
-@given(st.dates(min_value=RUN_DATE + dt.timedelta(days=1), max_value=dt.date(2200, 1, 1)))
+@given(st.dates(min_value=RUN_DATE + dt.timedelta(days=2), max_value=dt.date(2200, 1, 1)))
 def test_dates_after_the_run_date_never_come_out(d: dt.date) -> None:
     for text in _formats(d):
         assert date_of(("dateline", text))[0] is None
+
+
+def test_the_day_after_the_run_date_is_allowed_for_time_zones() -> None:
+    tomorrow = (RUN_DATE + dt.timedelta(days=1)).isoformat()
+    assert date_of(("dateline", f"Published {tomorrow}"))[0] == tomorrow
+    assert date_of(("dateline", f"Published {tomorrow}"), cfg=Config(max_days_ahead=0))[0] is None
 
 
 @given(st.integers(1, 31), st.integers(1, 31), st.integers(0, 2100), st.sampled_from("/.-"))
@@ -611,5 +632,404 @@ def test_numeric_dates_never_after_the_run_date(a: int, b: int, year: int, sep: 
     text = f"{a:02d}{sep}{b:02d}{sep}{year:02d}" if year < 100 else f"{a}{sep}{b}{sep}{year}"
     published, rec = date_of(("dateline", text), cfg=Config(numeric_order="dmy"))
     if published is not None:
-        assert dt.date.fromisoformat(published) <= RUN_DATE
+        assert dt.date.fromisoformat(published) <= RUN_DATE + dt.timedelta(days=1)
         assert rec["raw"] == text
+
+
+# ---------------------------------------------------------------------------------------------
+# Header expressions as sites write them: times, year words, articles, CJK cues
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "covered"),
+    [
+        ("Sat 3 Jan 2026 17.14 GMT", "Sat 3 Jan 2026", "Sat 3 Jan 2026 17.14 GMT"),
+        ("3 января 2026 г., 10:30", "3 января 2026", "3 января 2026 г., 10:30"),
+        ("17 de mayo de 2025 - 10:30", "17 de mayo de 2025", "17 de mayo de 2025 - 10:30"),
+        ("15/04/2026 ore 10:30", "15/04/2026", "15/04/2026 ore 10:30"),
+        ("2026年1月3日(土) 10時30分", "2026年1月3日", "2026年1月3日(土) 10時30分"),
+        ("14:05, 3 января 2026", "3 января 2026", "14:05, 3 января 2026"),
+        (
+            "3:45 PM EST, Sat January 3, 2026",
+            "Sat January 3, 2026",
+            "3:45 PM EST, Sat January 3, 2026",
+        ),
+        ("the 17th of January 2021", "the 17th of January 2021", "the 17th of January 2021"),
+    ],
+)
+def test_a_date_covers_its_time_year_word_and_bracketed_weekday(
+    text: str, raw: str, covered: str
+) -> None:
+    [m] = find_dates(text, RUN_DATE)
+    assert m.raw == raw
+    assert text[m.start : m.end] == covered
+
+
+def test_a_bracketed_cjk_weekday_is_the_written_weekday() -> None:
+    [m] = find_dates("2026年1月3日(土)", RUN_DATE)
+    assert m.weekday == 5
+    published, rec = date_of(("dateline", "2026年1月3日(月)"))
+    assert published is None
+    assert rec["rejected"][0]["reason"] == "not a Monday"
+
+
+def test_a_weekday_inside_a_word_is_not_a_weekday() -> None:
+    [m] = find_dates("Forsat 3 Jan 2026", RUN_DATE)
+    assert m.weekday is None
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "cue"),
+    [
+        ("发布时间：2026年01月03日", "published", "发布时间："),
+        ("Date de publication : le 8 avril 2021", "published", "Date de publication"),
+        ("Last modified on Sat 3 Jan 2026", "updated", "Last modified on"),
+        ("Mis à jour le 5 janvier 2026", "updated", "Mis à jour le"),
+    ],
+)
+def test_cue_words(line: str, kind: str, cue: str) -> None:
+    first = find_cues(line)[0]
+    assert (first.kind, first.text, first.start) == (kind, cue, 0)
+
+
+@pytest.mark.parametrize("line", ["Published by Reuters", "Posted by admin", "Publicado por EFE"])
+def test_an_author_after_a_cue_word_is_not_a_date_cue(line: str) -> None:
+    assert find_cues(line) == []
+
+
+def test_a_cue_ending_inside_the_date_still_counts() -> None:
+    # "le" ends the cue "Mis à jour le" and starts the date "le 5 janvier 2026"
+    published, rec = date_of(("dateline", "Mis à jour le 5 janvier 2026"))
+    assert published is None
+    assert rec["updated"] == "2026-01-05"
+
+
+# ---------------------------------------------------------------------------------------------
+# Rejections: precision, decoys, widgets
+
+
+def test_month_year_and_year_only_are_recorded_with_their_precision() -> None:
+    _, rec = date_of(("dateline", "Published: August 2025"), ("byline", "By Jane Doe, 2025"))
+    assert [(r["raw"], r["precision"], r["reason"]) for r in rec["rejected"]] == [
+        ("August 2025", "month", "no day"),
+        ("2025", "year", "no day"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("By Jane Doe © Reuters 2026", "copyright"),
+        ("By Jane Doe, Copyright 3 January 2026", "copyright"),
+        ("3 January 2026 — 3 days left", "countdown or widget"),
+        ("AUGUST 2025 يوم متبقٍ", "countdown or widget"),
+        ("Offer ends 31 January 2026", "event, offer or deadline"),
+        ("Angebot gültig bis 31. Januar 2026", "event, offer or deadline"),
+        ("Event: 12 March 2026", "event, offer or deadline"),
+    ],
+)
+def test_decoys_on_a_source_line(line: str, reason: str) -> None:
+    published, rec = date_of(("byline", line))
+    assert published is None
+    assert rec["rejected"][0]["reason"] == reason
+
+
+def test_a_cue_after_a_decoy_word_wins() -> None:
+    published, _ = date_of(("dateline", "Sale ends soon | Published 3 January 2026"))
+    assert published == "2026-01-03"
+
+
+def test_a_date_above_the_menu_and_the_headline_is_a_widget() -> None:
+    published, rec = date_of(
+        ("dateline", "Monday, June 1, 2026"),
+        ("chrome", "Home | World | Politics"),
+        ("title", "Storm hits the coast"),
+    )
+    assert published is None
+    assert "widget" in rec["rejected"][0]["reason"]
+
+
+def test_a_date_after_the_headline_beats_one_above_it() -> None:
+    published, rec = date_of(
+        ("dateline", "Monday, June 1, 2026"),
+        ("title", "Storm hits the coast"),
+        ("byline", "By Jane Doe"),
+        ("dateline", "3 January 2026"),
+    )
+    assert published == "2026-01-03"
+    statuses = {c["raw"]: c["status"] for c in rec["candidates"]}
+    assert statuses == {"3 January 2026": "used", "Monday, June 1, 2026": "outranked"}
+
+
+def test_the_provenance_keeps_the_source_line() -> None:
+    _, rec = date_of(("title", "Storm"), ("dateline", "Posted on Jan 3rd, 2026"))
+    assert (rec["line"], rec["line_text"], rec["raw"]) == (
+        1,
+        "Posted on Jan 3rd, 2026",
+        "Jan 3rd, 2026",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Relative dates: rejected, or counted back from the file's own time when configured
+
+
+@dataclasses.dataclass(frozen=True)
+class TimedDocument(Document):
+    source_mtime: float | None = None
+
+
+MTIME = dt.datetime(2026, 1, 5, 15, 0, tzinfo=dt.timezone.utc).timestamp()
+
+
+def relative(line: str, mtime: float | None = MTIME) -> tuple[str | None, dict[str, Any]]:
+    base = make_doc(("dateline", line))
+    doc = TimedDocument(**{f.name: getattr(base, f.name) for f in dataclasses.fields(Document)})
+    doc = dataclasses.replace(doc, source_mtime=mtime)
+    out, prov = run(doc, Config(relative_dates="source_mtime"), CTX)
+    assert isinstance(out, Document)
+    return out.published, prov["date"]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Posted 2 hours ago", "2026-01-05"),
+        ("Posted 16 hours ago", "2026-01-04"),
+        ("Updated an hour ago", None),  # an updated date is not published
+        ("Publicado hace 3 días", "2026-01-02"),
+        ("Veröffentlicht vor 2 Tagen", "2026-01-03"),
+        ("Опубликовано вчера", "2026-01-04"),
+        ("发布时间：3小时前", "2026-01-05"),
+        ("Posted 3 weeks ago", None),
+        ("Posted a few days ago", None),
+    ],
+)
+def test_relative_dates_against_the_file_time(line: str, expected: str | None) -> None:
+    published, rec = relative(line)
+    assert published == expected, rec
+
+
+def test_relative_dates_without_a_file_time_stay_null() -> None:
+    published, rec = relative("Posted 2 hours ago", mtime=None)
+    assert published is None
+    assert rec["rejected"][0]["relative"] == "no source_mtime on the document"
+
+
+# ---------------------------------------------------------------------------------------------
+# Ambiguity: conflicts, the weekday window, what is known of the source
+
+
+def test_conflicting_evidence_is_no_evidence() -> None:
+    # weekdays say 3 January (month-first); the comment timestamp says day-first
+    published, rec = date_of(
+        ("dateline", "Published 01/03/2026"),
+        ("chrome", "Comment posted 13/03/2026"),
+        text="On the night of Friday 2nd to Saturday 3rd the storm reached the coast.",
+    )
+    assert published is None
+    assert rec["resolution"]["conflict"] == {"weekday": "2026-01-03", "header_order": "2026-03-01"}
+    assert "conflicting" in rec["null_reason"]
+
+
+def test_agreeing_evidence_is_recorded() -> None:
+    published, rec = date_of(
+        ("dateline", "Published 01/03/2026"),
+        ("chrome", "Comment posted 12/13/2025"),
+        text="On the night of Friday 2nd to Saturday 3rd the storm reached the coast.",
+    )
+    assert published == "2026-01-03"
+    assert rec["resolution"]["by"] == "weekday"
+    assert rec["resolution"]["also"] == ["header_order"]
+
+
+def test_a_weekday_mention_far_from_a_reading_is_no_evidence() -> None:
+    # Saturday 31st fits January 2026, four weeks from 3 January: not about the publication day
+    assert (
+        date_of(("dateline", "Published 01/03/2026"), text="See you on Saturday 31st.")[0] is None
+    )
+    published, _ = date_of(
+        ("dateline", "Published 01/03/2026"),
+        text="See you on Saturday 31st.",
+        cfg=Config(weekday_window_days=31),
+    )
+    assert published == "2026-01-03"
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        (SourceOrder(order="mdy", path="sites/us/*"), "2026-01-03"),
+        (SourceOrder(order="dmy", path="sites/*"), "2026-03-01"),
+        (SourceOrder(order="dmy", path="other/*"), None),
+        (SourceOrder(order="dmy", language="de"), "2026-03-01"),
+        (SourceOrder(order="dmy", language="fr"), None),
+        (SourceOrder(order="mdy", host="*.example.com"), None),  # a text file has no host
+    ],
+)
+def test_source_orders(entry: SourceOrder, expected: str | None) -> None:
+    doc = dataclasses.replace(
+        make_doc(("dateline", "Veröffentlicht am 01.03.2026")),
+        source_path="sites/us/a.txt",
+        language="de",
+    )
+    out, prov = run(doc, Config(source_orders=(entry,)), CTX)
+    assert isinstance(out, Document)
+    assert out.published == expected
+    if expected:
+        assert prov["date"]["resolution"]["by"] == "source_order"
+
+
+def test_source_order_by_host_of_the_html_url() -> None:
+    doc = make_doc(("boilerplate", "By Jane Doe | 01/03/2026"), html_date="2026-03-01", fmt="html")
+    doc = dataclasses.replace(
+        doc, meta={"html": {"date": "2026-03-01", "url": "https://news.example.com/a"}}
+    )
+    cfg = Config(source_orders=(SourceOrder(order="mdy", host="*.example.com"),))
+    out, prov = run(doc, cfg, CTX)
+    assert isinstance(out, Document)
+    assert out.published == "2026-01-03"
+    assert prov["date"]["resolution"]["by"] == "source_order"
+
+
+def test_a_source_order_entry_needs_a_key() -> None:
+    with pytest.raises(ValueError, match="needs a path, a host or a language"):
+        SourceOrder(order="dmy")
+
+
+def test_source_orders_in_the_config_file() -> None:
+    cfg = parse_config({"dates": {"source_orders": [{"order": "mdy", "path": "us/*"}]}})
+    assert cfg.dates.source_orders == (SourceOrder(order="mdy", path="us/*"),)
+    with pytest.raises(ConfigError, match="needs a path, a host or a language"):
+        parse_config({"dates": {"source_orders": [{"order": "mdy"}]}})
+    with pytest.raises(ConfigError, match="must be one of"):
+        parse_config({"dates": {"source_orders": [{"order": "ymd", "path": "x"}]}})
+
+
+@dataclasses.dataclass(frozen=True)
+class LearningContext(Context):
+    date_orders: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+def test_a_site_order_learned_over_the_run() -> None:
+    doc = dataclasses.replace(
+        make_doc(("dateline", "Published 01/03/2026")), source_path="raw/us-site/a.txt"
+    )
+    ctx = LearningContext(run_date=RUN_DATE, date_orders={"raw/us-site/": "mdy"})
+    out, prov = run(doc, Config(numeric_order="dmy"), ctx)
+    assert isinstance(out, Document)
+    assert out.published == "2026-01-03"
+    assert prov["date"]["resolution"]["by"] == "site_order"
+    assert prov["date"]["resolution"]["source"] == "raw/us-site/"
+
+
+def test_order_votes_and_site_key_for_a_pre_pass() -> None:
+    doc = dataclasses.replace(
+        make_doc(("dateline", "Published 01/03/2026"), ("chrome", "13/01/2026, 25/12/2025")),
+        source_path="raw/site/a.txt",
+    )
+    assert site_key(doc) == "raw/site/"
+    assert order_votes(doc, RUN_DATE) == {"dmy": 2, "mdy": 0}
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML metadata: htmldate reads ambiguous numeric dates day-first
+
+
+def html_doc(date: str, *lines: tuple[str, str], **meta: Any) -> Document:
+    doc = make_doc(*lines, html_date=date, fmt="html")
+    return dataclasses.replace(doc, meta={"html": {"date": date, **meta}})
+
+
+def test_an_html_date_that_is_a_day_first_guess_is_ambiguous() -> None:
+    doc = html_doc("2026-03-01", ("body", "01/03/2026"), ("body", "Some text."))
+    out, prov = run(doc, Config(), CTX)
+    assert isinstance(out, Document)
+    assert out.published is None
+    rec = prov["date"]
+    assert rec["ambiguous"] is True
+    assert rec["readings"] == {"dmy": "2026-03-01", "mdy": "2026-01-03"}
+    assert "day-first" in rec["candidates"][0]["html_date_suspect"]
+
+
+def test_a_suspect_html_date_is_resolved_by_evidence() -> None:
+    doc = html_doc("2026-03-01", ("body", "Saturday 01/03/2026"))
+    out, _ = run(doc, Config(), CTX)
+    assert isinstance(out, Document)
+    assert out.published == "2026-01-03"
+
+
+@pytest.mark.parametrize(
+    ("date", "lines", "meta"),
+    [
+        ("2026-01-03", [("body", "01/03/2026")], {}),  # the month-first reading: not a guess
+        ("2026-03-01", [("body", "01/03/2026"), ("body", "1 March 2026")], {}),
+        ("2026-03-01", [("body", "01/03/2026")], {"date_strings": ["2026-03-01T09:30:00Z"]}),
+    ],
+)
+def test_an_html_date_that_is_not_a_guess(
+    date: str, lines: list[tuple[str, str]], meta: dict[str, Any]
+) -> None:
+    out, _ = run(html_doc(date, *lines, **meta), Config(), CTX)
+    assert isinstance(out, Document)
+    assert out.published == date
+
+
+def test_html_date_strings_show_the_guess() -> None:
+    doc = html_doc("2026-03-01", date_strings=["01/03/2026"])
+    out, _ = run(doc, Config(), CTX)
+    assert isinstance(out, Document)
+    assert out.published is None
+    out, _ = run(doc, Config(html_date_check=False), CTX)
+    assert isinstance(out, Document)
+    assert out.published == "2026-03-01"
+
+
+def test_html_updated_date() -> None:
+    doc = html_doc("2026-03-01", date_updated="2026-03-05")
+    out, prov = run(doc, Config(), CTX)
+    assert isinstance(out, Document)
+    assert out.published == "2026-03-01"
+    assert prov["date"]["updated"] == "2026-03-05"
+
+
+# ---------------------------------------------------------------------------------------------
+# The body's first paragraph (off by default): only the date of a news lead
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        ("WASHINGTON, Jan. 3, 2026 - Lawmakers met on Friday.", "2026-01-03"),
+        ("BOGOTÁ, 3 de enero de 2026 (EFE) — El presidente habló.", "2026-01-03"),
+        ("BERLIN (dpa) - 3. Januar 2026 – Die Regierung hat entschieden.", "2026-01-03"),
+        ("3 January 2026: the storm reached the coast.", "2026-01-03"),
+        ("Headline Words On 3 January 2026 President Petro announced a plan.", "2026-01-03"),
+        ("The summit on 12 March 2026 will bring leaders together.", None),
+        ("Born on 3 January 1960 in Bogotá, the minister retired.", None),
+        ("Since March 1, 2025, the crossing has been closed.", None),
+        ("Colombia's president said on Friday, 3 January 2026, that troops would go.", None),
+        ("WASHINGTON, Jan. 3, 2026 - Talks resume on Jan. 5, 2026.", "2026-01-03"),
+    ],
+)
+def test_body_first_paragraph_news_leads(paragraph: str, expected: str | None) -> None:
+    published, _ = date_of(text=paragraph, cfg=Config(use_body_first_paragraph=True))
+    assert published == expected
+
+
+def test_dated_lines_of_a_list_of_links_are_not_the_date() -> None:
+    lines = (
+        ("chrome", "More stories like this one"),
+        ("dateline", "November 16, 2016"),
+        ("chrome", "Elite Exaltas: the Nissan nicknames"),
+        ("dateline", "December 18, 2015"),
+        ("title", "Boosted 2017 Nissan Sentra SR Turbo launched"),
+        ("dateline", "September 12, 2016"),
+    )
+    published, rec = date_of(*lines)
+    assert published is None
+    assert "one of 3 differently dated lines" in rec["null_reason"]
+    assert date_of(*lines, cfg=Config(list_min_dates=0))[0] == "2016-09-12"
+    # a cue says which one is the article's
+    published, _ = date_of(*lines, ("dateline", "Published November 20, 2019"))
+    assert published == "2019-11-20"

@@ -86,40 +86,69 @@ def test_same_answer_twenty_times() -> None:
         assert detect(ENGLISH + " " + GERMAN) == first
 
 
-def test_same_answer_with_a_new_detector_factory(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_same_answer_with_new_factories_and_foreign_seeds(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "Short mixed note: der Bus fährt nicht, the bus is late again today."
     before = detect(text, min_chars=10, min_confidence=0.0)
-    # A fresh factory (profiles loaded again), a different class seed and a seeded shared
-    # instance: the step sets its own seed right before detecting, so nothing changes.
-    monkeypatch.setattr(detector_factory, "_factory", None)
+    # Profiles loaded again, a different class seed, langdetect's own shared factory seeded:
+    # the step builds its own factories and seeds each detector right before it runs.
+    step._profiles.cache_clear()
+    step._factory.cache_clear()
     monkeypatch.setattr(DetectorFactory, "seed", 12345)
-    after = detect(text, min_chars=10, min_confidence=0.0)
-    assert after == before
-    detector_factory._factory.set_seed(999)
+    detector_factory.init_factory()
+    monkeypatch.setattr(detector_factory._factory, "seed", 999)
     assert detect(text, min_chars=10, min_confidence=0.0) == before
 
 
-def test_same_answer_in_other_processes() -> None:
-    text = "Short mixed note: der Bus fährt nicht, the bus is late again today."
-    code = (
-        "import json, sys, datetime as dt\n"
-        "from pipeline.record import Document\n"
-        "from pipeline.steps import Context, language\n"
-        "doc = Document('a', '0', 1, text=sys.argv[1])\n"
-        "cfg = language.Config(min_chars=10, min_confidence=0.0)\n"
-        "out, prov = language.run(doc, cfg, Context(dt.date(2025, 1, 1)))\n"
-        "print(json.dumps([out.language, prov], sort_keys=True))\n"
-    )
+def test_profiles_are_loaded_in_sorted_order() -> None:
+    # langdetect lists its profile folder in file-system order, which differs between machines
+    assert list(step._profiles()) == sorted(step._profiles())
+    factory = step._factory("Cyrl")
+    assert factory is not None and factory.get_lang_list() == ["bg", "mk", "ru", "uk"]
+
+
+# Texts in several languages and scripts, a mixed one and a widget line: scripts + language.
+PROCESS_TEXTS = [
+    ENGLISH,
+    RUSSIAN,
+    GERMAN,
+    CHINESE,
+    "Short mixed note: der Bus fährt nicht, the bus is late again today.",
+    "시의회는 화요일 밤 노면전차 노선을 동쪽 교외 지역까지 연장하는 안을 통과시켰다.",
+    ENGLISH + "\n分享到：微信 微博\nThe spokesman said 我们将继续推进改革开放 and left.",
+]
+PROCESS_CODE = """
+import datetime as dt, json, sys
+from pipeline.record import Document
+from pipeline.steps import Context, language, scripts
+ctx = Context(dt.date(2025, 1, 1))
+out = []
+for text in json.loads(sys.stdin.read()):
+    doc = Document("a", "0", 1, text=text)
+    doc, sprov = scripts.run(doc, scripts.Config(), ctx)
+    doc, lprov = language.run(doc, language.Config(min_chars=10, min_confidence=0.0), ctx)
+    out.append([doc.language, doc.text, sprov, lprov])
+print(json.dumps(out, sort_keys=True))
+"""
+
+
+def test_same_answers_in_other_processes() -> None:
+    """scripts + language in three processes with different hash seeds: identical output."""
     answers = set()
-    for hash_seed in ("1", "2"):
+    for hash_seed in ("1", "2", "random"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         result = subprocess.run(
-            [sys.executable, "-c", code, text], capture_output=True, text=True, env=env, check=True
+            [sys.executable, "-c", PROCESS_CODE],
+            input=json.dumps(PROCESS_TEXTS),
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
         )
         answers.add(result.stdout)
-    doc, prov = detect(text, min_chars=10, min_confidence=0.0)
-    assert isinstance(doc, Document)
-    assert answers == {json.dumps([doc.language, prov], sort_keys=True) + "\n"}
+    assert len(answers) == 1
+    rows = json.loads(answers.pop())
+    assert [row[0] for row in rows] == ["en", "ru", "de", "zh", "en", "ko", "en"]
+    assert "分享" not in rows[-1][1]  # the share bar left the text, in every process
 
 
 def test_short_text_is_none_with_reason() -> None:
@@ -140,17 +169,28 @@ def test_empty_text_is_none_with_reason() -> None:
         "alternatives": [],
         "sample_chars": 0,
         "letters": 0,
+        "sample": "start",
+        "writing_system": None,
         "reason": "too-few-letters",
     }
 
 
 def test_text_without_features_is_none_not_an_error() -> None:
-    # Ethiopic letters: no n-gram of any langdetect profile, so langdetect raises.
-    doc, prov = detect("ሰላም ዓለም " * 10)
+    # Latin letters that no langdetect profile has: langdetect raises, the step says why
+    doc, prov = detect("ꝏꝏꝏ ꝏꝏ " * 8)
     assert isinstance(doc, Document)
     assert doc.language is None
     assert prov["language_confidence"] is None
     assert prov["language_detail"]["reason"] == "no-features"
+
+
+def test_a_script_no_profile_is_written_in_is_none_not_a_guess() -> None:
+    # Ethiopic (Amharic): langdetect has no language written in it
+    doc, prov = detect("ሰላም ዓለም " * 10)
+    assert isinstance(doc, Document)
+    assert doc.language is None
+    assert prov["language_detail"]["reason"] == "unsupported-script"
+    assert prov["language_detail"]["writing_system"] == "Ethi"
 
 
 def test_low_confidence_is_none_but_keeps_the_alternatives() -> None:
@@ -160,6 +200,81 @@ def test_low_confidence_is_none_but_keeps_the_alternatives() -> None:
     assert prov["language_confidence"] is None
     assert prov["language_detail"]["reason"] == "low-confidence"
     assert prov["language_detail"]["alternatives"][0]["lang"] == "en"
+
+
+def test_only_the_writing_system_s_languages_are_candidates() -> None:
+    # a short Cyrillic line: only Bulgarian, Macedonian, Russian, Ukrainian can answer
+    _, prov = detect("однако водоканал предупреждает", min_chars=10, min_confidence=0.0)
+    alternatives = {a["lang"] for a in prov["language_detail"]["alternatives"]}
+    assert alternatives <= {"bg", "mk", "ru", "uk"}
+    assert prov["language_detail"]["writing_system"] == "Cyrl"
+    # Han without kana or Hangul is Chinese or Japanese, never Korean
+    doc, prov = detect("市议会周二晚间投票通过了延长线路的方案")
+    assert isinstance(doc, Document) and doc.language == "zh"
+    assert {a["lang"] for a in prov["language_detail"]["alternatives"]} <= {"zh", "ja"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("市议会周二晚间投票通过了延长线路的方案", "zh"),  # 19 Han characters
+        ("시의회는 화요일 밤 노면전차 노선을 연장했다", "ko"),  # 19 Hangul syllables
+        ("週末には西から強い雨雲が近づく見込み", "ja"),  # 18 kanji and kana
+        ("東京都知事選挙", None),  # 7: too few
+    ],
+)
+def test_chinese_japanese_korean_lines_need_min_chars_cjk(text: str, expected: str | None) -> None:
+    doc, prov = detect(text)
+    assert isinstance(doc, Document)
+    assert doc.language == expected
+    if expected is None:
+        assert prov["language_detail"]["reason"] == "too-few-letters"
+
+
+ROSTER = "\n".join(
+    ["Nesta página você terá sempre a classificação atualizada da corrida!"]
+    + [
+        f"{i} Kyle Busch Martin Truex Kevin Harvick Denny Hamlin Joey Logano {5000 - i} {i % 7}"
+        for i in range(40)
+    ]
+    + ["* Clique no link para ver o calendário completo das corridas."]
+)
+
+
+def test_the_sample_is_running_text_not_a_table_of_names() -> None:
+    doc, prov = detect(ROSTER)
+    assert isinstance(doc, Document)
+    assert doc.language == "pt"
+    detail = prov["language_detail"]
+    assert detail["sample"] == "running-text"
+    assert detail["sample_chars"] < 200  # the two sentences, not the roster
+    # the first 2,000 characters are mostly English names
+    doc, prov = detect(ROSTER, sample_running_text=False)
+    assert isinstance(doc, Document)
+    assert doc.language != "pt"
+    assert prov["language_detail"]["sample"] == "start"
+
+
+def test_too_little_running_text_falls_back_to_the_start() -> None:
+    text = "\n".join(f"Kyle Busch Martin Truex Kevin Harvick {i}" for i in range(10))
+    _, prov = detect(text)
+    assert prov["language_detail"]["sample"] == "start"
+    assert prov["language_detail"]["sample_chars"] == len(text)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("1 Kyle Busch 5040 5 1 17", False),
+        ("Colombia Calls On Venezuela Military To Support Opposition", False),
+        ("Die Stadtverwaltung hat am Dienstag den Haushalt beschlossen.", True),
+        ("iPhone sales rose in the third quarter", True),
+        ("市议会周二晚间投票", True),
+        ("2025 — 12:30", False),
+    ],
+)
+def test_running_text_lines(line: str, expected: bool) -> None:
+    assert step.is_running_text(line, 0.3) is expected
 
 
 def test_only_the_first_sample_chars_are_read() -> None:
@@ -216,6 +331,7 @@ def test_input_document_is_not_mutated() -> None:
         {"keep_languages": ("EN",)},
         {"keep_languages": ("zh-cn",)},
         {"min_chars": 50, "sample_chars": 10},
+        {"min_chars_cjk": 50, "sample_chars": 10, "min_chars": 5},
     ],
 )
 def test_config_rejects_bad_values(kwargs: dict[str, Any]) -> None:

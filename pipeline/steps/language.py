@@ -1,63 +1,128 @@
-"""Language step: langdetect, seeded, on a bounded sample of the body.
+"""Language step: langdetect, seeded, on a bounded sample of the body's running text.
 
 Input: doc.text (the final body). Output: doc.language (ISO 639-1 code, or None when the sample
 is too short or the detector is not confident enough) and the provenance entry
 
     {"language_confidence": 0.9999 | None,
      "language_detail": {"alternatives": [{"lang": "en", "prob": 0.9999}, ...],  # top 3
-                         "sample_chars": 2000, "letters": 1650,
-                         "reason": "too-few-letters" | "no-features" | "low-confidence"}}
+                         "sample_chars": 2000, "letters": 1650,  # and combining marks
+                         "sample": "running-text" | "start",
+                         "writing_system": "Latn" | "Cyrl" | "Jpan" | "Kore" | "Hani" | ...,
+                         "reason": "too-few-letters" | "no-features" | "low-confidence"
+                                   | "unsupported-script"}}
 
 ("reason" only when the language is None). With `keep_languages` set, a document detected in
 another language becomes Drop(reason="language-filtered").
 
-Determinism: langdetect samples n-grams at random. The seed is set on DetectorFactory (and on the
-detector itself) right before every detection, so a text gets the same answer in every process
-and run. The language profiles are loaded once per process by langdetect.detector_factory.
+The sample: the lines of running text of the body, in order, up to sample_chars characters. A
+line is running text unless most of its cased words are capitalised (under
+running_text_min_lowercase of them begin in lower case: a table of names and numbers, a roster,
+a title-case heading); lines without letters are skipped. When those lines hold too few letters,
+the sample is the first sample_chars characters of the body instead ("sample": "start").
+
+The detector only considers the languages written in the sample's writing system (its main
+script, Han with kana and Han with Hangul counting as one: see unicode_scripts.main_and_native):
+a Cyrillic sample is Bulgarian, Macedonian, Russian or Ukrainian, a Han-only sample Chinese or
+Japanese, a sample with enough kana Japanese, one with enough Hangul Korean. A script none of
+langdetect's languages is written in (Ethiopic, Georgian, Armenian ...) gives None
+("unsupported-script") instead of a guess. The letters needed are min_chars, or min_chars_cjk
+Han, kana and Hangul characters for a Chinese, Japanese or Korean sample (each carries about a
+word's worth of evidence).
+
+Determinism: langdetect samples n-grams at random. The step builds its own detector factories
+from langdetect's profiles, loaded in sorted file order (langdetect itself lists the folder in
+file-system order), and seeds every detector right before it runs, so a text gets the same
+answer in every process, on every run and on every machine. The profiles are loaded once per
+process, on the first detection.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
+import regex
 from langdetect import detector_factory
 from langdetect.detector_factory import DetectorFactory
-from langdetect.lang_detect_exception import LangDetectException
+from langdetect.lang_detect_exception import ErrorCode, LangDetectException
+from langdetect.utils.lang_profile import LangProfile
 
 from pipeline.record import Document, Drop
 from pipeline.steps import Context, Provenance, StepOutput
+from pipeline.unicode_scripts import CJK, main_and_native, script_counts
 
 NAME = "language"
-VERSION = "1"
+VERSION = "2"
 
 # Seed of langdetect's random n-gram sampling unless a config says otherwise.
 DEFAULT_SEED = 0
 
 _ISO_639_1 = re.compile(r"[a-z]{2}")
 
+# langdetect's languages by the writing system they are written in. A profile language missing
+# here (a newer langdetect) is considered for every writing system.
+_LATIN = (
+    "af ca cs cy da de en es et fi fr hr hu id it lt lv nl no pl pt ro sk sl so sq sv sw tl tr vi"
+)
+LANGUAGES_BY_SYSTEM: dict[str, tuple[str, ...]] = {
+    "Latn": tuple(_LATIN.split()),
+    "Cyrl": ("bg", "mk", "ru", "uk"),
+    "Arab": ("ar", "fa", "ur"),
+    "Hebr": ("he",),
+    "Grek": ("el",),
+    "Deva": ("hi", "mr", "ne"),
+    "Beng": ("bn",),
+    "Gujr": ("gu",),
+    "Guru": ("pa",),
+    "Knda": ("kn",),
+    "Mlym": ("ml",),
+    "Taml": ("ta",),
+    "Telu": ("te",),
+    "Thai": ("th",),
+    "Hani": ("ja", "zh-cn", "zh-tw"),  # Han without kana or Hangul: Chinese, or kanji-only Japanese
+    "Jpan": ("ja",),
+    "Kore": ("ko",),
+}
+
+_WORD_START = regex.compile(r"(?<![\p{L}\p{M}'’])(?:(\p{Ll})|[\p{Lu}\p{Lt}])")
+_LETTER = regex.compile(r"\p{L}")
+_MARK = regex.compile(r"\p{M}")
+
 
 @dataclass(frozen=True)
 class Config:
-    # characters at the start of the body that are given to the detector (a bounded sample)
+    # characters of running text given to the detector (a bounded sample)
     sample_chars: int = field(default=2000, metadata={"min": 1, "max": 100_000})
-    # fewer letters than this in the sample: language None (reason "too-few-letters")
+    # fewer letters (and combining marks) than this in the sample: None ("too-few-letters")
     min_chars: int = field(default=30, metadata={"min": 1, "max": 100_000})
-    # top probability below this: language None (reason "low-confidence")
-    min_confidence: float = field(default=0.70, metadata={"min": 0.0, "max": 1.0})
+    # ... for a Chinese, Japanese or Korean sample: this many Han, kana and Hangul characters
+    min_chars_cjk: int = field(default=10, metadata={"min": 1, "max": 100_000})
+    # top probability below this: language None (reason "low-confidence"); langdetect averages
+    # seven random trials, so 0.9 asks that (nearly) all of them agree
+    min_confidence: float = field(default=0.90, metadata={"min": 0.0, "max": 1.0})
     # seed of langdetect's random sampling (changing it may change borderline answers)
     seed: int = field(default=DEFAULT_SEED, metadata={"min": 0})
+    # sample lines of running text only (skip tables, name lists, title-case headings)
+    sample_running_text: bool = True
+    # ... a line is running text when at least this share of its cased words begin lower-case
+    running_text_min_lowercase: float = field(default=0.3, metadata={"min": 0.0, "max": 1.0})
     # ISO 639-1 codes of the languages to keep; empty keeps every language (no filtering)
     keep_languages: tuple[str, ...] = ()
     # with keep_languages set: keep documents whose language could not be determined
     keep_undetermined: bool = True
 
     def __post_init__(self) -> None:
-        if self.min_chars > self.sample_chars:
-            raise ValueError(
-                f"min_chars ({self.min_chars}) must not exceed sample_chars ({self.sample_chars})"
-            )
+        for name in ("min_chars", "min_chars_cjk"):
+            if getattr(self, name) > self.sample_chars:
+                raise ValueError(
+                    f"{name} ({getattr(self, name)}) must not exceed sample_chars "
+                    f"({self.sample_chars})"
+                )
         for code in self.keep_languages:
             if not _ISO_639_1.fullmatch(code):
                 raise ValueError(
@@ -75,17 +140,79 @@ def iso_639_1(code: str) -> str:
     return code.split("-", 1)[0]
 
 
-def detect_probabilities(text: str, seed: int = DEFAULT_SEED) -> list[tuple[str, float]]:
+def writing_system(native: frozenset[str]) -> str | None:
+    """The key of LANGUAGES_BY_SYSTEM for a text's native scripts (see main_and_native).
+
+    >>> writing_system(frozenset({"Hani", "Hira", "Kana"})), writing_system(frozenset({"Cyrl"}))
+    ('Jpan', 'Cyrl')
+    """
+    if not native:
+        return None
+    if "Hang" in native:
+        return "Kore"
+    if native & {"Hira", "Kana"}:
+        return "Jpan"
+    if "Hani" in native:
+        return "Hani"
+    return min(native)
+
+
+@cache
+def _profiles() -> dict[str, LangProfile]:
+    """langdetect's language profiles, read once, by name."""
+    folder = detector_factory.PROFILES_DIRECTORY
+    profiles = {}
+    for filename in sorted(os.listdir(folder)):
+        path = os.path.join(folder, filename)
+        if filename.startswith(".") or not os.path.isfile(path):
+            continue
+        with open(path, encoding="utf-8") as handle:
+            profile = LangProfile(**json.load(handle))
+        profiles[profile.name] = profile
+    return profiles
+
+
+@cache
+def _factory(system: str | None) -> DetectorFactory | None:
+    """A detector factory for the languages of one writing system (None: every language).
+
+    None when no profile language is written in that system.
+    """
+    profiles = _profiles()
+    listed = {lang for langs in LANGUAGES_BY_SYSTEM.values() for lang in langs}
+    if system is None:
+        names = sorted(profiles)
+    else:
+        wanted = set(LANGUAGES_BY_SYSTEM.get(system, ()))
+        if not wanted & set(profiles):
+            return None
+        names = sorted(n for n in profiles if n in wanted or n not in listed)
+    factory = DetectorFactory()
+    for index, name in enumerate(names):
+        factory.add_profile(profiles[name], index, len(names))
+    return factory
+
+
+def detect_probabilities(
+    text: str, seed: int = DEFAULT_SEED, system: str | None = None
+) -> list[tuple[str, float]]:
     """Seeded langdetect probabilities of `text` as (ISO 639-1 code, probability), best first.
 
-    Variants that map to one code (zh-cn, zh-tw) are summed. Only languages langdetect reports
-    (probability > 0.1) appear. Raises LangDetectException when the text has no features.
+    Only languages of the writing system `system` are considered (a key of
+    LANGUAGES_BY_SYSTEM; by default the text's own, from its letters). Variants that map to one
+    code (zh-cn, zh-tw) are summed. Only languages langdetect reports (probability > 0.1)
+    appear. Raises LangDetectException when the text has no features, or when no language is
+    written in its writing system.
     """
-    detector_factory.init_factory()  # loads the profiles on the first call only
-    DetectorFactory.seed = seed
-    detector = detector_factory._factory.create()
-    # A Detector copies the seed when it is created; set it on this one as well, in case someone
-    # called set_seed() on the shared factory instance (which would shadow the class attribute).
+    if system is None:
+        system = writing_system(main_and_native(script_counts(text))[1])
+    factory = _factory(system)
+    if factory is None:
+        raise LangDetectException(
+            ErrorCode.CantDetectError, f"no language profile for the writing system {system}"
+        )
+    detector = factory.create()
+    # A Detector copies the factory's seed when it is created; set its own right before use.
     detector.seed = seed
     detector.append(text)
     merged: dict[str, float] = {}
@@ -95,22 +222,81 @@ def detect_probabilities(text: str, seed: int = DEFAULT_SEED) -> list[tuple[str,
     return sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def count_letters(text: str) -> int:
-    return sum(1 for ch in text if ch.isalpha())
+def is_running_text(line: str, min_lowercase: float) -> bool:
+    """Whether a line reads as running text: enough of its cased words begin in lower case.
+
+    A line of uncased letters (Han, Arabic, Devanagari ...) is running text; a line without
+    letters is not.
+
+    >>> is_running_text("1 Kyle Busch 5040 5 1 17", 0.3), is_running_text("Der Bus fährt.", 0.3)
+    (False, True)
+    """
+    lower = cased = 0
+    for match in _WORD_START.finditer(line):
+        cased += 1
+        lower += match.group(1) is not None
+    if cased:
+        return lower >= min_lowercase * cased
+    return _LETTER.search(line) is not None
+
+
+def running_text_sample(text: str, limit: int, min_lowercase: float) -> str:
+    """The running-text lines of the text's first 8 * limit characters, up to limit characters."""
+    kept: list[str] = []
+    size = 0
+    for line in text[: 8 * limit].split("\n"):
+        if size >= limit:
+            break
+        if is_running_text(line, min_lowercase):
+            kept.append(line)
+            size += len(line) + 1
+    return "\n".join(kept)[:limit]
+
+
+def letters_and_marks(sample: str, counts: Counter[str]) -> int:
+    """Letters (counts: per script) plus combining marks, such as the vowel signs of Devanagari,
+    Bengali, Tamil or Thai, which carry as much of the word as letters do."""
+    return sum(counts.values()) + len(_MARK.findall(sample))
+
+
+def _enough(sample: str, counts: Counter[str], system: str | None, cfg: Config) -> bool:
+    if system in ("Jpan", "Kore", "Hani"):
+        return sum(n for code, n in counts.items() if code in CJK) >= cfg.min_chars_cjk
+    return letters_and_marks(sample, counts) >= cfg.min_chars
+
+
+def choose_sample(text: str, cfg: Config) -> tuple[str, str, Counter[str]]:
+    """The sample, how it was taken ("running-text" or "start") and its letters per script."""
+    if cfg.sample_running_text:
+        sample = running_text_sample(text, cfg.sample_chars, cfg.running_text_min_lowercase)
+        counts = script_counts(sample)
+        if _enough(sample, counts, writing_system(main_and_native(counts)[1]), cfg):
+            return sample, "running-text", counts
+    sample = text[: cfg.sample_chars]
+    return sample, "start", script_counts(sample)
 
 
 def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
-    sample = doc.text[: cfg.sample_chars]
-    letters = count_letters(sample)
-    detail: Provenance = {"alternatives": [], "sample_chars": len(sample), "letters": letters}
+    sample, how, counts = choose_sample(doc.text, cfg)
+    system = writing_system(main_and_native(counts)[1])
+    letters = letters_and_marks(sample, counts)
+    detail: Provenance = {
+        "alternatives": [],
+        "sample_chars": len(sample),
+        "letters": letters,
+        "sample": how,
+        "writing_system": system,
+    }
     language: str | None = None
     confidence: float | None = None
 
-    if letters < cfg.min_chars:
+    if not _enough(sample, counts, system, cfg):
         detail["reason"] = "too-few-letters"
+    elif _factory(system) is None:
+        detail["reason"] = "unsupported-script"
     else:
         try:
-            probabilities = detect_probabilities(sample, cfg.seed)
+            probabilities = detect_probabilities(sample, cfg.seed, system)
         except LangDetectException:
             probabilities = []
             detail["reason"] = "no-features"

@@ -114,6 +114,8 @@ def load_rules(path: str | Path) -> Any:
 
 _WORD = regex.compile(r"\w+")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+# Scripts written without spaces between words: about one word per four letters.
+_UNSPACED = regex.compile(r"[\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 _LETTER = regex.compile(r"\p{L}")
 _SENTENCE_END = regex.compile(r"[.!?…。！？؟।۔](?:[\"'”’»)\]]*)(?:\s|$)")
 _ENDS_SENTENCE = regex.compile(r"[.!?…。！？؟।۔:;][\"'”’»)\]]*$")
@@ -126,10 +128,23 @@ _CITATION = regex.compile(
 _NAME_TOKEN = regex.compile(r"\p{Lu}[\p{L}'’.-]*")
 
 
+def _mostly_unspaced(line: str) -> bool:
+    """Most letters are of a script written without spaces or sentence punctuation (Thai ...)."""
+    return len(_UNSPACED.findall(line)) * 2 > len(_LETTER.findall(line))
+
+
+def _ends_sentence(line: str) -> bool:
+    """Final punctuation, or a line of a script that writes none (its line end is a sentence end)."""
+    return bool(_ENDS_SENTENCE.search(line)) or _mostly_unspaced(line)
+
+
 @lru_cache(maxsize=8192)
 def word_count(line: str) -> int:
-    """Words in a line; CJK characters count as half a word each."""
-    return len(_WORD.findall(line)) + len(_CJK.findall(line)) // 2
+    """Words in a line; CJK characters count as half a word each, letters of Thai, Lao, Khmer
+    and Myanmar (written without spaces) as a quarter."""
+    return (
+        len(_WORD.findall(line)) + len(_CJK.findall(line)) // 2 + len(_UNSPACED.findall(line)) // 4
+    )
 
 
 def compile_rule(rule: Rule) -> regex.Pattern[str]:
@@ -173,7 +188,11 @@ def is_body_like(line: str, cfg: Config) -> bool:
     words = word_count(line)
     if words >= cfg.long_line_words:
         return True
-    return words >= cfg.min_body_words and bool(_ENDS_SENTENCE.search(line))
+    if _ENDS_SENTENCE.search(line):
+        return words >= cfg.min_body_words
+    # Thai, Lao, Khmer and Myanmar end sentences with a space, so headlines and paragraphs look
+    # alike but for their length.
+    return _mostly_unspaced(line) and words >= 2 * cfg.min_body_words
 
 
 def match_any_zone_rule(line: str, rules: Rules) -> Rule | None:
@@ -296,7 +315,7 @@ def _body_like_lines(lines: list[int], text_of: Callable[[int], str], cfg: Confi
             groups
             and groups[-1][-1] == number - 1
             and word_count(text_of(number - 1)) >= _WRAPPED_LINE_WORDS
-            and not _ENDS_SENTENCE.search(text_of(number - 1))
+            and not _ends_sentence(text_of(number - 1))
             and _LOWER_START.match(text_of(number))
         ):
             groups[-1].append(number)

@@ -134,7 +134,7 @@ def _mostly_unspaced(line: str) -> bool:
 
 
 def _ends_sentence(line: str) -> bool:
-    """Final punctuation, or a line of a script that writes none (its line end is a sentence end)."""
+    """Final punctuation, or a script that writes none (its line end is a sentence end)."""
     return bool(_ENDS_SENTENCE.search(line)) or _mostly_unspaced(line)
 
 

@@ -52,3 +52,40 @@ def test_leftover_chrome_in_the_main_text_is_cleaned_by_the_text_rules(cfg, ctx)
 def test_a_page_without_main_text_is_dropped(cfg, ctx):
     result, _ = run_html(cfg, ctx, "<html><body><script>var x = 1;</script></body></html>")
     assert isinstance(result, Drop) and result.reason == "no-content-after-cleaning"
+
+
+ARTICLE_HTML = (
+    "<article><h1>Council approves budget</h1>"
+    + "<p>The city council approved the new budget on Tuesday after a long debate.</p>" * 4
+    + "</article>"
+)
+
+
+def test_the_raw_date_metadata_is_kept_for_the_dates_step(cfg, ctx):
+    page = (
+        '<html><head><meta name="date" content="02/01/2024">'
+        '<meta property="article:modified_time" content="2024-03-05T10:00:00Z"></head>'
+        f"<body>{ARTICLE_HTML}</body></html>"
+    )
+    doc, _ = run_html(cfg, ctx, page)
+    assert doc.meta["html"]["date_strings"] == ["02/01/2024"]
+    assert doc.meta["html"]["date_updated"] == "2024-03-05"
+
+
+def test_a_modified_date_alone_is_not_a_publication_date(cfg, ctx):
+    page = (
+        '<html><head><meta property="article:modified_time" content="2020-08-11T06:00:00Z">'
+        f"</head><body>{ARTICLE_HTML}</body></html>"
+    )
+    doc, _ = run_html(cfg, ctx, page)
+    assert doc.meta["html"]["date"] is None
+    assert doc.meta["html"]["date_updated"] == "2020-08-11"
+
+
+def test_a_left_out_byline_with_a_date_is_labelled_for_the_dates_step(cfg, ctx):
+    byline = "Von Jonas Weber — Veröffentlicht am 8. September 2020"
+    page = f'<html><body><div class="byline">{byline}</div>{ARTICLE_HTML}</body></html>'
+    _, prov = run_html(cfg, ctx, page)
+    assert {"text": byline, "label": "byline"}.items() <= next(
+        r for r in prov["removed"] if r["text"] == byline
+    ).items()

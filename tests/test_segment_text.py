@@ -307,3 +307,29 @@ def test_the_article_is_the_main_block_not_a_teaser_list_or_comments(cfg):
 def test_chrome_phrases_in_other_languages(cfg, line, label):
     _, removed, _ = labelled(cfg, f"{ARTICLE}{line}\n{ARTICLE}")
     assert removed[line][0] == label
+
+
+@pytest.mark.parametrize(
+    ("header", "label"),
+    [
+        ("January 3, 2026 | 4 min read", "dateline"),
+        ("Madrid - 03 ENE 2026 - 10:30 CET", "dateline"),
+        ("2026-01-03 10:30:15 来源：新华社", "dateline"),
+        ("By Laura Whitfield | 17 Feb 2019 08:00 GMT", "byline"),
+        ("Por Lucía Fernández | jueves, 11 de julio de 2024", "byline"),
+    ],
+)
+def test_header_lines_that_carry_a_date_beside_other_words(cfg, header, label):
+    text = f"Researchers Find New Species of Frog in the Andes\n{header}\n{ARTICLE}"
+    _, removed, title = labelled(cfg, text)
+    assert removed[header][0] == label
+    assert title == "Researchers Find New Species of Frog in the Andes"
+
+
+def test_dates_in_a_related_list_above_the_headline_are_not_datelines(cfg):
+    related = "Latest news\nStorm Leaves Thousands Without Power\n29 July 2024\n"
+    header = "Council Approves New Budget After Long Debate\nBy Jane Doe\n13 May 2025\n"
+    text = related + header + ARTICLE
+    _, removed, _ = labelled(cfg, text)
+    assert removed["29 July 2024"] == ("related", "follows-related-heading")
+    assert removed["13 May 2025"][0] == "dateline"

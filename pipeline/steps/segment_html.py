@@ -15,7 +15,7 @@ from pipeline.record import BODY, Document, Drop, Line
 from pipeline.render import parse_html, visible_lines_of
 from pipeline.steps import Context, StepOutput
 from pipeline.steps.repair import normalise_spaces
-from pipeline.steps.segment_text import Rules, match_any_zone_rule, word_count
+from pipeline.steps.segment_text import Rules, cue_label, match_any_zone_rule, word_count
 
 NAME = "segment_html"
 VERSION = "1"
@@ -41,6 +41,8 @@ class Config:
     clean_with_text_rules: bool = True
     # the plain-text line rules (segment_text.rules_file), loaded with the configuration
     rules: Rules = Rules()
+    # a left-out line opening with a byline cue and at most this many words is a byline
+    max_byline_words: int = field(default=16, metadata={"min": 1})
     # record every visible block trafilatura left out in provenance.removed
     record_removed: bool = True
 
@@ -78,6 +80,50 @@ def extract(
     return data
 
 
+_PUBLISHED_KEYS = (
+    "article:published_time", "datepublished", "date", "pubdate", "publishdate", "dc.date",
+    "dc.date.issued", "dcterms.created", "dcterms.issued", "og:published_time",
+    "sailthru.date", "publication_date", "citation_publication_date", "created",
+)  # fmt: skip
+_UPDATED_KEYS = (
+    "article:modified_time", "datemodified", "og:updated_time", "last-modified", "dc.date.modified",
+    "dcterms.modified", "modified",
+)  # fmt: skip
+_JSON_DATE = re.compile(r'"(datePublished|dateCreated|dateModified)"\s*:\s*"([^"]{4,40})"')
+
+
+def metadata_dates(tree: etree._Element) -> dict[str, Any]:
+    """The raw strings of a page's publication-date metadata (meta tags, <time datetime>,
+    JSON-LD datePublished) and its modified date, read before any library normalises them:
+    htmldate reads "01/03/2026" day-first without saying so, and falls back to the modified
+    date when there is no published one."""
+    published: list[str] = []
+    updated: list[str] = []
+    for el in tree.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        value = (el.get("content") or "").strip()
+        if not value:
+            continue
+        if key in _PUBLISHED_KEYS:
+            published.append(value)
+        elif key in _UPDATED_KEYS:
+            updated.append(value)
+    for el in tree.iter("time"):
+        if el.get("itemprop", "").lower() == "datemodified":
+            continue
+        if el.get("datetime"):
+            published.append(el.get("datetime", "").strip())
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            for key, value in _JSON_DATE.findall(script.text):
+                (updated if key == "dateModified" else published).append(value)
+    iso = re.compile(r"^\d{4}-\d{2}-\d{2}")
+    found: dict[str, Any] = {"date_updated": next((u[:10] for u in updated if iso.match(u)), None)}
+    if published:  # without any, the dates step checks the date against the page's own lines
+        found["date_strings"] = published
+    return found
+
+
 def _main_text(data: dict[str, Any] | None) -> str:
     return normalise_spaces((data or {}).get("text") or "")
 
@@ -88,6 +134,9 @@ def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
     # (which then changes the tree).
     tree = parse_html(doc.text)
     visible = visible_lines_of(tree) if tree is not None and cfg.record_removed else []
+    dates_meta = (
+        metadata_dates(tree) if tree is not None else {"date_strings": [], "date_updated": None}
+    )
     data = extract(tree if tree is not None else doc.text, cfg, run_date, cfg.favor_precision)
     text = _main_text(data)
     segment: dict[str, Any] = {"method": "trafilatura", "favor_precision": cfg.favor_precision}
@@ -117,11 +166,20 @@ def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
         for number, block in enumerate(visible):
             folded = _fold(block)
             if folded and folded not in kept:
-                lines.append(Line(block, "boilerplate", "trafilatura:not-main-text", number))
+                # A left-out byline or dated header line ("Von Jonas Weber — Veröffentlicht am
+                # 8. September 2020") is labelled, so the dates step can read it.
+                cue = cue_label(block, cfg.rules, ctx.run_date, cfg.max_byline_words)
+                if cue:
+                    lines.append(Line(block, cue, f"{cue}-cue", number))
+                else:
+                    lines.append(Line(block, "boilerplate", "trafilatura:not-main-text", number))
     meta = {
         key: data.get(key) if data else None
         for key in ("title", "date", "author", "sitename", "url", "description")
     }
+    meta.update(dates_meta)
+    if meta["date"] and "date_strings" not in meta and meta["date"] == meta["date_updated"]:
+        meta["date"] = None  # htmldate falls back to the modified date: that is not publication
     title = normalise_spaces(meta["title"]) if meta["title"] else None
     new = dataclasses.replace(
         doc,

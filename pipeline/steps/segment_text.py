@@ -76,6 +76,11 @@ class Config:
     min_body_words: int = field(default=10, metadata={"min": 1})
     # ... as is any line with at least this many words
     long_line_words: int = field(default=40, metadata={"min": 1})
+    # before the body, a line of at most this many words holding a date is a dateline
+    max_dated_line_words: int = field(default=12, metadata={"min": 1})
+    # a line that opens with a byline cue ("By", "Von", "Por") and has at most this many words
+    # is a byline (it may carry the date)
+    max_byline_words: int = field(default=16, metadata={"min": 1})
     # a title has between these many words
     min_title_words: int = field(default=3, metadata={"min": 1})
     max_title_words: int = field(default=30, metadata={"min": 1})
@@ -257,7 +262,7 @@ _TIME_AFTER_DATE = regex.compile(
     r"(?:\s*(?:GMT|UTC|[A-Z]{2,5}|[+-]\d{2}:?\d{2})\b)?",
     regex.IGNORECASE,
 )
-_JOINERS = " ,;:|-–—•·"
+_JOINERS = " ,;:：|-–—•·"
 
 
 def date_at(text: str, start: int, run_date: dt.date) -> int | None:
@@ -286,6 +291,24 @@ def _is_date_only(line: str, run_date: dt.date) -> bool:
         return False
     end = date_at(line, 0, run_date)
     return end is not None and not line[end:].strip(_JOINERS)
+
+
+def _is_dated_line(line: str, run_date: dt.date, cfg: Config) -> bool:
+    """A short line that is not a sentence and holds a calendar date (with a day)."""
+    if word_count(line) > cfg.max_dated_line_words or _ENDS_SENTENCE.search(line):
+        return False
+    if not _DIGIT.search(line):
+        return False
+    return any(match.readings for match in dates.find_dates(line, run_date))
+
+
+def cue_label(line: str, rules: Rules, run_date: dt.date, max_byline_words: int) -> str | None:
+    """ "byline" or "dateline" for a line that opens with a byline cue or a dated header cue."""
+    byline = _compiled(rules).byline
+    if byline and byline.match(line) and word_count(line) <= max_byline_words:
+        return "byline"
+    found = _header_prefix(line, run_date)
+    return "dateline" if found and found[0] == "dateline" else None
 
 
 def _header_prefix(line: str, run_date: dt.date) -> tuple[str, str, str] | None:
@@ -507,6 +530,20 @@ def segment(
         else:
             relabel(number, "chrome", "short-line-after-body")
 
+    # Before the body, a header cue with a date anywhere, or a short line that carries a date
+    # (with a time, a place or a reading time beside it), is a dateline; a byline cue, a byline.
+    for number in list(header):
+        line = body_text(number)
+        if comp.byline and comp.byline.match(line) and word_count(line) <= cfg.max_byline_words:
+            relabel(number, "byline", "byline-cue")
+        elif (found := _header_prefix(line, run_date)) and found[0] == "dateline":
+            relabel(number, "dateline", "header-cue-with-date")
+        elif _is_dated_line(line, run_date, cfg):
+            relabel(number, "dateline", "dated-header-line")
+        else:
+            continue
+        header.remove(number)
+
     # The headline is the longest title-like line before the body (site names, sections and
     # menus are shorter); bylines follow it; the rest of the header is chrome.
     title_line = _pick_title([(n, body_text(n)) for n in header], comp, cfg)
@@ -515,8 +552,6 @@ def segment(
         line = body_text(number)
         if number == title_line:
             relabel(number, "title", "headline-before-body")
-        elif comp.byline and comp.byline.match(line) and word_count(line) <= 8:
-            relabel(number, "byline", "byline-cue")
         elif title_line is not None and 0 < number - title_line <= 3 and _is_name_like(line):
             relabel(number, "byline", "name-after-title")
         elif is_body_like(line, cfg):
@@ -534,12 +569,16 @@ def segment(
                 relabel(lone[0], "title", "first-headline")
 
     # A related-links heading ("More:", "Related stories") takes the short headline-like lines
-    # that follow it, up to the next paragraph.
+    # and story dates that follow it, up to the next paragraph or the article's headline.
     in_block = False
     for number in sorted(pieces):
         last = pieces[number][-1]
         if last.label == "related" and word_count(last.text) <= 6:
             in_block = True
+        elif last.label in ("title", "byline"):
+            in_block = False  # the article's own header: the list is over
+        elif in_block and last.rule in ("date-only-line", "dated-header-line"):
+            relabel(number, "related", "follows-related-heading")  # the date of a linked story
         elif in_block and last.label == BODY:
             if is_body_like(last.text, cfg) or _SENTENCE_END.search(last.text):
                 in_block = False

@@ -1,5 +1,6 @@
-"""Corpus statistics the per-document steps cannot see: lines that recur across many documents
-of one source (a site's menus, footers, share bars), learnt over the whole run, cc_net-style.
+"""Corpus statistics the per-document steps cannot see, learnt over the whole run: lines that
+recur across many documents of one source (a site's menus, footers, share bars), cc_net-style,
+and the order (day or month first) in which a site writes numeric dates.
 
 A source is the folder a file sits in. Each distinct document text counts once, so copies of
 one article do not make its own lines look like site chrome.
@@ -70,3 +71,25 @@ def repeated_lines(
 def lookup(table: Mapping[str, Mapping[str, int]], source_path: str) -> Mapping[str, int]:
     """The repeated lines of a document's source."""
     return table.get(source_group(source_path), {})
+
+
+def site_date_orders(
+    votes: Iterable[tuple[str, Mapping[str, int]]], min_votes: int
+) -> dict[str, str]:
+    """{site: "dmy" | "mdy"} for the sites whose unambiguous numeric header dates all read one
+    way, at least `min_votes` of them. A site with dates of both orders learns nothing.
+
+    >>> site_date_orders([("a/", {"dmy": 2, "mdy": 0}), ("a/", {"dmy": 1, "mdy": 0})], 3)
+    {'a/': 'dmy'}
+    """
+    totals: dict[str, Counter[str]] = {}
+    for site, counts in votes:
+        totals.setdefault(site, Counter()).update(counts)
+    orders = {}
+    for site in sorted(totals):
+        dmy, mdy = totals[site]["dmy"], totals[site]["mdy"]
+        if dmy >= min_votes and not mdy:
+            orders[site] = "dmy"
+        elif mdy >= min_votes and not dmy:
+            orders[site] = "mdy"
+    return orders

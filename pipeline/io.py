@@ -64,7 +64,8 @@ def read_input(raw_dir: str | Path, rel: str, max_bytes: int) -> Document | Reje
                 )  # fmt: skip
         if not path.is_file():
             return Rejection(rel, None, "read", "not-a-file", f"{rel}: is not a regular file")
-        size = path.stat().st_size
+        stat = path.stat()
+        size = stat.st_size
         if size > max_bytes:
             return Rejection(
                 rel, None, "read", "too-large",
@@ -75,7 +76,13 @@ def read_input(raw_dir: str | Path, rel: str, max_bytes: int) -> Document | Reje
         reason = "vanished" if isinstance(exc, FileNotFoundError) else "unreadable"
         return Rejection(rel, None, "read", reason, f"{rel}: cannot be read ({exc.strerror})")
     digest = hashlib.sha256(data).hexdigest()
-    return Document(source_path=rel, source_sha256=digest, source_bytes=len(data), raw=data)
+    return Document(
+        source_path=rel,
+        source_sha256=digest,
+        source_bytes=len(data),
+        raw=data,
+        source_mtime=stat.st_mtime,
+    )
 
 
 def dumps(record: Any) -> str:

@@ -39,6 +39,9 @@ class Document:
     source_sha256: str
     source_bytes: int
     raw: bytes = b""
+    # modification time of the file (POSIX seconds): what relative dates ("2 hours ago") are
+    # resolved against when the dates step is configured to
+    source_mtime: float | None = None
     input_format: str = "text"
     text: str = ""
     lines: tuple[Line, ...] = ()

@@ -13,7 +13,7 @@ from importlib import metadata
 from types import ModuleType
 from typing import Any
 
-from pipeline import __version__
+from pipeline import __version__, corpus
 from pipeline.config import PipelineConfig
 from pipeline.record import Document, Drop
 from pipeline.steps import (
@@ -152,18 +152,27 @@ def process(doc: Document, cfg: PipelineConfig, ctx: Context, config_sha256: str
     return outcome
 
 
-def repaired_text(doc: Document, cfg: PipelineConfig, ctx: Context) -> Document | None:
-    """A plain-text document after load and repair only (for corpus statistics); None for HTML,
-    or when a step drops or fails: the full pass records why."""
-    for module in (load, repair):
-        try:
+def corpus_facts(doc: Document, cfg: PipelineConfig, ctx: Context) -> dict[str, Any] | None:
+    """What the run-wide statistics need of one plain-text document (load, repair and segment
+    only): its source, its line keys, its site and its numeric-date order votes. None for HTML
+    and for inputs a step drops or fails on (the full pass records why)."""
+    try:
+        for module in (load, repair, segment_text):
             result, _ = module.run(doc, _step_config(cfg, module), ctx)
-        except Exception:
-            return None
-        if isinstance(result, Drop) or result.input_format == "html":
-            return None
-        doc = result
-    return doc
+            if isinstance(result, Drop) or result.input_format == "html":
+                return None
+            if module is repair:
+                repaired = result.text
+            doc = result
+    except Exception:
+        return None
+    return {
+        "group": corpus.source_group(doc.source_path),
+        "text": corpus.text_key(repaired),
+        "lines": corpus.line_keys(repaired),
+        "site": dates.site_key(doc),
+        "votes": dates.order_votes(doc, ctx.run_date),
+    }
 
 
 def process_all(

@@ -20,7 +20,7 @@ from pipeline import __version__, corpus, dedup
 from pipeline.config import PipelineConfig, as_dict, config_sha256, load_config
 from pipeline.io import discover, dumps, read_input, read_jsonl, shard_of
 from pipeline.partition import write_partition
-from pipeline.runner import Outcome, Rejection, process_all, repaired_text, stage_stats
+from pipeline.runner import Outcome, Rejection, corpus_facts, process_all, stage_stats
 from pipeline.steps import Context
 
 # The project's luigi.cfg ([retcode] and scheduler settings) applies to every entry point that
@@ -87,8 +87,9 @@ def _shard_inputs(task: _RunTask, inventory_target: luigi.LocalTarget, shard: in
     return [p for p in inventory["inputs"] if shard_of(p, shards) == shard]
 
 
-class CountLines(_RunTask):
-    """First pass over one shard: the line keys of every plain-text document, by source."""
+class CorpusFacts(_RunTask):
+    """First pass over one shard: what the run-wide statistics need of each plain-text document
+    (its source's line keys, its site's numeric-date order votes)."""
 
     shard = luigi.IntParameter()
 
@@ -96,43 +97,42 @@ class CountLines(_RunTask):
         return Discover(**self.params())
 
     def output(self) -> luigi.LocalTarget:
-        return luigi.LocalTarget(str(self.work_dir() / f"lines-{self.shard:04d}.jsonl"))
+        return luigi.LocalTarget(str(self.work_dir() / f"facts-{self.shard:04d}.jsonl"))
 
     def run(self) -> None:
         ctx = Context(run_date=self.date)
         with self.output().temporary_path() as tmp, open(tmp, "w", encoding="utf-8") as out:
             for path in _shard_inputs(self, self.input(), self.shard):
                 item = read_input(self.raw_dir, path, self.cfg.load.max_bytes)
-                if isinstance(item, Rejection):
-                    continue
-                doc = repaired_text(item, self.cfg, ctx)
-                if doc is None or doc.input_format != "text":
-                    continue
-                record = {
-                    "group": corpus.source_group(path),
-                    "text": corpus.text_key(doc.text),
-                    "lines": corpus.line_keys(doc.text),
-                }
-                out.write(dumps(record) + "\n")
+                facts = None if isinstance(item, Rejection) else corpus_facts(item, self.cfg, ctx)
+                if facts is not None:
+                    out.write(dumps(facts) + "\n")
 
 
-class RepeatedLines(_RunTask):
-    """Lines that recur across many documents of one source, over the whole run."""
+class CorpusTables(_RunTask):
+    """Run-wide statistics: lines recurring across a source's documents, each site's date order."""
 
-    def requires(self) -> list[CountLines]:
-        return [CountLines(shard=i, **self.params()) for i in range(self.cfg.discover.shards)]
+    def requires(self) -> list[CorpusFacts]:
+        return [CorpusFacts(shard=i, **self.params()) for i in range(self.cfg.discover.shards)]
 
     def output(self) -> luigi.LocalTarget:
-        return luigi.LocalTarget(str(self.work_dir() / "repeated-lines.json"))
+        return luigi.LocalTarget(str(self.work_dir() / "corpus-tables.json"))
 
     def run(self) -> None:
+        facts = [r for t in self.input() for r in read_jsonl(t.path)]
         seg = self.cfg.segment_text
-        records = (
-            (r["group"], r["text"], r["lines"]) for t in self.input() for r in read_jsonl(t.path)
-        )
-        table = corpus.repeated_lines(records, seg.repeated_min_documents, seg.repeated_min_share)
+        tables = {
+            "repeated_lines": corpus.repeated_lines(
+                ((r["group"], r["text"], r["lines"]) for r in facts),
+                seg.repeated_min_documents,
+                seg.repeated_min_share,
+            ),
+            "date_orders": corpus.site_date_orders(
+                ((r["site"], r["votes"]) for r in facts), self.cfg.dates.site_order_min_votes
+            ),
+        }
         with self.output().open("w") as handle:
-            json.dump(table, handle, sort_keys=True)
+            json.dump(tables, handle, sort_keys=True)
 
 
 class ProcessShard(_RunTask):
@@ -141,17 +141,21 @@ class ProcessShard(_RunTask):
     shard = luigi.IntParameter()
 
     def requires(self) -> dict[str, luigi.Task]:
-        return {"discover": Discover(**self.params()), "repeated": RepeatedLines(**self.params())}
+        return {"discover": Discover(**self.params()), "corpus": CorpusTables(**self.params())}
 
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.work_dir() / f"shard-{self.shard:04d}.jsonl"))
 
     def run(self) -> None:
         mine = _shard_inputs(self, self.input()["discover"], self.shard)
-        with self.input()["repeated"].open("r") as handle:
-            repeated = json.load(handle)
+        with self.input()["corpus"].open("r") as handle:
+            tables = json.load(handle)
         reads = (read_input(self.raw_dir, p, self.cfg.load.max_bytes) for p in mine)
-        ctx = Context(run_date=self.date, repeated_lines=repeated)
+        ctx = Context(
+            run_date=self.date,
+            repeated_lines=tables["repeated_lines"],
+            date_orders=tables["date_orders"],
+        )
         outcomes: list[Outcome] = []
         with self.output().temporary_path() as tmp, open(tmp, "w", encoding="utf-8") as out:
             for outcome in process_all(reads, self.cfg, ctx, self.config_hash):

@@ -7,7 +7,7 @@ import json
 import luigi
 
 from conftest import ROOT, RUN_DATE
-from pipeline.corpus import line_keys, repeated_lines, text_key
+from pipeline.corpus import line_keys, repeated_lines, site_date_orders, text_key
 from pipeline.tasks import CleanCorpus
 
 SITE_CHROME = ["Local Sports Desk", "Scores and schedules", "Follow us for updates"]
@@ -71,3 +71,34 @@ def test_the_run_removes_site_chrome_and_records_the_counts(tmp_path):
         assert [entry["documents"] for entry in recurring] == [6] * len(SITE_CHROME)
         rules = {r["rule"] for r in doc["provenance"]["removed"]}
         assert "repeated-across-documents" in rules
+
+
+def test_a_site_learns_its_date_order_only_from_agreeing_dates():
+    votes = [("site/", {"dmy": 1, "mdy": 0})] * 3 + [("mixed/", {"dmy": 2, "mdy": 1})] * 2
+    assert site_date_orders(votes, min_votes=3) == {"site/": "dmy"}
+
+
+def test_an_ambiguous_date_takes_the_order_the_rest_of_the_site_uses(tmp_path):
+    raw = tmp_path / "raw" / "example.org"
+    raw.mkdir(parents=True)
+    for i, day in enumerate((13, 14, 15)):
+        header = f"Story number {i} of the week\nPublished {day}/01/2026\n"
+        (raw / f"{i}.txt").write_text(header + STORIES[i] + "\n" + STORIES[i + 3], "utf-8")
+    (raw / "3.txt").write_text(
+        "Ambiguous story of the week\nPublished 01/03/2026\n" + STORIES[0] + "\n" + STORIES[1],
+        "utf-8",
+    )
+    clean = tmp_path / "clean"
+    task = CleanCorpus(
+        raw_dir=str(tmp_path / "raw"),
+        clean_dir=str(clean),
+        config=str(ROOT / "config" / "pipeline.yaml"),
+        date=RUN_DATE,
+    )
+    assert luigi.build([task], local_scheduler=True, log_level="WARNING")
+    lines = (clean / RUN_DATE.isoformat() / "documents.jsonl").read_text().splitlines()
+    by_path = {d["provenance"]["source_path"]: d for d in map(json.loads, lines)}
+    ambiguous = by_path["example.org/3.txt"]
+    assert ambiguous["published"] == "2026-03-01"  # day first, as the site writes dates
+    assert ambiguous["provenance"]["date"]["ambiguous"] is True
+    assert by_path["example.org/0.txt"]["published"] == "2026-01-13"

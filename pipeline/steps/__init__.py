@@ -21,3 +21,5 @@ class Context:
     run_date: dt.date
     # corpus statistics of the run: {source group: {line key: documents}} (pipeline.corpus)
     repeated_lines: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    # the numeric date order each site uses, learnt over the run: {dates.site_key: "dmy"|"mdy"}
+    date_orders: Mapping[str, str] = field(default_factory=dict)

@@ -89,6 +89,9 @@ class Config:
     numeric_order: Literal["auto", "dmy", "mdy"] = "auto"
     # per-source orders ({order, path|host|language}), tried in order before numeric_order
     source_orders: tuple[SourceOrder, ...] = ()
+    # a site's order is learnt over the run when this many unambiguous numeric header dates of
+    # its documents read one way and none the other
+    site_order_min_votes: int = field(default=3, metadata={"min": 1})
     # labels of the lines read as date sources, most trusted first; default dateline, byline
     source_labels: tuple[str, ...] = ("dateline", "byline")
     # an "updated" date alone becomes the published date; default false (it is only recorded)

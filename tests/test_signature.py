@@ -194,3 +194,71 @@ def test_signatures_are_deterministic_across_processes() -> None:
     assert first["prov"] == second["prov"]
     here = sign(text)
     assert first["meta"] == json.loads(json.dumps(here.meta))
+
+
+def test_the_minhash_does_not_depend_on_the_order_shingles_are_fed_in() -> None:
+    from rensa import RMinHash
+
+    shingle_set = shingles(PARAGRAPH, 5)
+    expected = signature_step.minhash(shingle_set, 128, 1)
+    for order in (sorted(shingle_set), sorted(shingle_set, reverse=True), list(shingle_set)):
+        sketch = RMinHash(128, 1)
+        sketch.update(order)
+        assert [int(v) for v in sketch.digest()] == expected
+
+
+@given(st.text(alphabet=st.sampled_from("ab cd,.\nÉé"), max_size=80), st.integers(1, 6))
+def test_shingles_are_every_run_of_k_words(text: str, k: int) -> None:
+    words = normalise_for_hash(text).split(" ") if normalise_for_hash(text) else []
+    expected = (
+        {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
+        if len(words) > k
+        else ({" ".join(words)} if words else set())
+    )
+    assert shingles(text, k) == expected
+
+
+def test_sign_is_what_the_step_records() -> None:
+    out = sign(PARAGRAPH)
+    exact, minhash, count, normalised = signature_step.sign(PARAGRAPH, Config())
+    assert out.meta["signature"] == {"exact": exact, "minhash": minhash}
+    assert count == len(shingles(PARAGRAPH, 5))
+    assert normalised == normalise_for_hash(PARAGRAPH)
+
+
+def _normalise_slowly(text: str) -> str:
+    """The general path of normalise_for_hash, without the ASCII shortcut."""
+    import unicodedata
+
+    text = signature_step._FORMAT_CHARS.sub("", text)
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    text = signature_step._ORPHAN_MARKS.sub("", text)
+    return str(signature_step._NON_WORD.sub(" ", text).strip())
+
+
+# ASCII, the characters the shortcut reads as spaces, and look-alikes it must not take: the
+# trade mark sign (NFKC: "TM"), ordinals and superscripts, a soft hyphen and a zero-width space
+# (deleted, not spaces), a combining accent, accented letters, the Kelvin sign, full-width "Ａ".
+_TRICKY = (
+    "aZ09 _-.,'\"\n\t\x00\x7f"
+    + "".join(signature_step._TYPOGRAPHIC)
+    + ("™ªº²½\u00ad\u200b\u0301éÉ\u212aＡ\u2122")
+)
+
+
+@given(st.text(alphabet=st.sampled_from(_TRICKY), max_size=60))
+def test_the_ascii_shortcut_gives_what_the_general_path_gives(text: str) -> None:
+    assert normalise_for_hash(text) == _normalise_slowly(text)
+
+
+def test_the_ascii_shortcut_on_real_bodies() -> None:
+    bodies = json.loads((REPO / "bench/data/scrapinghub/ground-truth.json").read_text())
+    texts = [b["articleBody"] for b in bodies.values()]
+    shortcut = 0
+    for text in texts:
+        assert normalise_for_hash(text) == _normalise_slowly(text)
+        plain = text
+        for char in signature_step._TYPOGRAPHIC:
+            plain = plain.replace(char, " ")
+        shortcut += plain.isascii()
+    assert shortcut > len(texts) / 2  # the shortcut is the common case

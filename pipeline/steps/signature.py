@@ -16,6 +16,10 @@ Normalisation (`normalise_for_hash`), in this order:
 
 So two copies that differ only in case, compatibility forms (full-width letters, ligatures),
 whitespace or punctuation have the same "exact" hash (sha256 hex of the UTF-8 normalised text).
+A text that is ASCII once its common typographic characters (curly quotes, dashes, ellipsis,
+guillemets, no-break space, currency and a few other symbols) are read as spaces takes a
+shortcut with the same result (lower case, every run of characters other than a-z and 0-9 one
+space): three times faster, and tested against the general path.
 
 Shingles (`shingles`): the normalised text split on its single spaces into words; every run of
 `shingle_words` consecutive words joined by one space is a shingle. A text with fewer words than
@@ -23,19 +27,23 @@ that is one shingle (all its words); an empty normalised text has no shingles an
 MinHash signature.
 
 MinHash: rensa's R-MinHash (`RMinHash(num_perm, seed)`, algorithm version 2 in rensa 0.5) over
-the shingle set, fed in sorted order. Its token hashing is a fixed FxHash (not Python's salted
-str hash), so signatures are identical across processes and PYTHONHASHSEED values (tested); they
-change when `num_perm`, `seed` or rensa's algorithm version changes, so stored signatures must be
-compared only with signatures made by the same configuration and rensa version. Each value is a
-32-bit unsigned int.
+the shingle set. Each value is a minimum over the set, so the order the shingles are fed in does
+not matter (tested; not sorting them makes the MinHash three times faster). Its token hashing
+is a fixed FxHash (not Python's salted str hash), so signatures are identical across processes
+and PYTHONHASHSEED values (tested); they change when `num_perm`, `seed` or rensa's algorithm
+version changes, so stored signatures (the LSH keys in the dedup index, `pipeline.history`) must
+be compared only with signatures made by the same configuration and rensa version: the index
+records these parameters and refuses a run with others. Each value is a 32-bit unsigned int.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import regex
 from rensa import RMinHash
@@ -49,6 +57,13 @@ VERSION = "1"
 _FORMAT_CHARS = regex.compile(r"\p{Cf}+")
 _ORPHAN_MARKS = regex.compile(r"(?<![\p{L}\p{M}\p{N}])\p{M}+")
 _NON_WORD = regex.compile(r"[^\p{L}\p{M}\p{N}]+")
+_ASCII_NON_WORD = re.compile(r"[^a-z0-9]+")
+# Non-word characters common in ASCII text, each a separator after NFKC as before it (not "™":
+# NFKC makes it "TM"): curly quotes, dashes, ellipsis, no-break space, guillemets, bullet, degree,
+# pound, euro, copyright, registered.
+_TYPOGRAPHIC = tuple(
+    "\u2019\u2018\u201c\u201d\u2014\u2013\u2026\u00a0\u00ab\u00bb\u2022\u00b0\u00a3\u20ac\u00a9\u00ae"
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +82,12 @@ def normalise_for_hash(text: str) -> str:
     >>> normalise_for_hash("  Hello,\\tWORLD!! — it's  ﬁne. ")
     'hello world it s fine'
     """
+    plain = text
+    for char in _TYPOGRAPHIC:
+        if char in plain:
+            plain = plain.replace(char, " ")
+    if plain.isascii():  # no format character, mark or compatibility form: the shortcut
+        return _ASCII_NON_WORD.sub(" ", plain.lower()).strip()
     text = _FORMAT_CHARS.sub("", text)
     text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     text = _ORPHAN_MARKS.sub("", text)
@@ -74,7 +95,8 @@ def normalise_for_hash(text: str) -> str:
     return normalised
 
 
-def _shingles_of_normalised(normalised: str, k: int) -> set[str]:
+def shingles_of_normalised(normalised: str, k: int) -> set[str]:
+    """The k-word shingles of a text that is already normalised (`normalise_for_hash`)."""
     if k < 1:
         raise ValueError(f"shingle size must be >= 1, got {k}")
     if not normalised:
@@ -82,7 +104,8 @@ def _shingles_of_normalised(normalised: str, k: int) -> set[str]:
     words = normalised.split(" ")
     if len(words) <= k:
         return {normalised}
-    return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
+    # zip of k shifted word lists: the same shingles as joining words[i : i + k], 30% faster
+    return set(map(" ".join, zip(*(words[i:] for i in range(k)), strict=False)))
 
 
 def shingles(text: str, k: int) -> set[str]:
@@ -95,7 +118,7 @@ def shingles(text: str, k: int) -> set[str]:
     >>> shingles(" ... ", 5)
     set()
     """
-    return _shingles_of_normalised(normalise_for_hash(text), k)
+    return shingles_of_normalised(normalise_for_hash(text), k)
 
 
 def exact_hash(text: str) -> str:
@@ -108,16 +131,30 @@ def minhash(shingle_set: set[str], num_perm: int, seed: int) -> list[int]:
     if not shingle_set:
         return []
     sketch = RMinHash(num_perm, seed)
-    sketch.update(sorted(shingle_set))
+    sketch.update(shingle_set)
     return [int(v) for v in sketch.digest()]
 
 
-def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
-    normalised = normalise_for_hash(doc.text)
+class Signature(NamedTuple):
+    exact: str  # sha256 hex of the normalised text
+    minhash: list[int]  # [] when the text has no shingles
+    shingles: int  # how many shingles
+    normalised: str  # the normalised text (what dedup stores to verify a candidate pair)
+
+
+def sign(text: str, cfg: Config) -> Signature:
+    """The signature of a text: what `run` records, and the normalised text it came from."""
+    normalised = normalise_for_hash(text)
     exact = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
-    shingle_set = _shingles_of_normalised(normalised, cfg.shingle_words)
-    signature = minhash(shingle_set, cfg.num_perm, cfg.seed)
+    shingle_set = shingles_of_normalised(normalised, cfg.shingle_words)
+    return Signature(
+        exact, minhash(shingle_set, cfg.num_perm, cfg.seed), len(shingle_set), normalised
+    )
+
+
+def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
+    exact, signature, count, _normalised = sign(doc.text, cfg)
     new_doc = dataclasses.replace(
         doc, meta={**doc.meta, "signature": {"exact": exact, "minhash": signature}}
     )
-    return new_doc, {"signature": {"exact": exact, "shingles": len(shingle_set)}}
+    return new_doc, {"signature": {"exact": exact, "shingles": count}}

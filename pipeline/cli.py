@@ -1,4 +1,5 @@
-"""Command line around the same Luigi tasks: `clean-pipeline run | summary | validate-config`."""
+"""Command line around the same Luigi tasks:
+`clean-pipeline run | summary | validate-config | forget-night DATE`."""
 
 from __future__ import annotations
 
@@ -61,6 +62,23 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _forget_night(args: argparse.Namespace) -> int:
+    from pipeline import history
+
+    night = args.night.isoformat()
+    result = history.roll_back_night(args.clean_dir, night)
+    moved = result.partition_moved_to
+    print(f"{night}: {result.documents} kept documents removed from the dedup index")
+    print(f"partition: moved to {moved}/" if moved else "partition: none")
+    if result.later_nights:
+        print(
+            f"note: {len(result.later_nights)} later night(s) ({', '.join(result.later_nights)}) "
+            "were deduplicated against it; their partitions are not changed"
+        )
+    print(f"to redo the night: clean-pipeline run --date {night}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="clean-pipeline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -85,6 +103,15 @@ def main(argv: list[str] | None = None) -> int:
     validate = sub.add_parser("validate-config", help="check a config file and report problems")
     validate.add_argument("--config", default="config/pipeline.yaml")
     validate.set_defaults(func=_validate)
+    forget = sub.add_parser(
+        "forget-night",
+        help="roll back one night: remove its entries from the dedup index "
+        "(<clean-dir>/.state/dedup.sqlite), move its partition to <clean-dir>/.rolled-back/ "
+        "and delete its intermediate results",
+    )
+    forget.add_argument("night", type=dt.date.fromisoformat, help="the partition date, YYYY-MM-DD")
+    forget.add_argument("--clean-dir", default="clean", help="folder of output partitions")
+    forget.set_defaults(func=_forget_night)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

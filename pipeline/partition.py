@@ -48,6 +48,8 @@ def build_outputs(
                         "duplicate_kind": decision["kind"],
                         "similarity": decision["similarity"],
                         "cluster": decision["cluster"],
+                        # the partition holding the kept document (an earlier night's, or this)
+                        "duplicate_of_night": decision.get("keeper_night"),
                     }
                 )
             else:
@@ -87,6 +89,9 @@ def summarise(
         "rejected_by_reason": dict(sorted(Counter(r["reason"] for r in rejected).items())),
         "duplicates_by_kind": dict(
             sorted(Counter(r["duplicate_kind"] for r in duplicates).items())
+        ),
+        "duplicates_by_keeper_night": dict(
+            sorted(Counter(r.get("duplicate_of_night") or "none" for r in duplicates).items())
         ),
         "dated_documents": sum(1 for rec in documents if rec["published"]),
     }

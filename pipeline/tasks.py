@@ -1,7 +1,8 @@
 """Luigi tasks, kept thin: each run() reads its input, calls the runner or dedup, and writes its
 one target atomically. The only module that imports Luigi.
 
-    Discover -> ProcessShard x N -> Deduplicate -> CleanCorpus (writes <clean-dir>/<date>/)
+    Discover -> ProcessShard x N -> Deduplicate -> CleanCorpus (writes <clean-dir>/<date>/,
+    then records the night in the dedup index <clean-dir>/.state/dedup.sqlite)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import luigi
 import luigi.configuration
 
-from pipeline import __version__, corpus, dedup
+from pipeline import __version__, corpus, dedup, history
 from pipeline.config import PipelineConfig, as_dict, config_sha256, load_config
 from pipeline.io import discover, dumps, read_input, read_jsonl, shard_of
 from pipeline.partition import write_partition
@@ -178,44 +179,49 @@ def shard_line(outcome: Outcome) -> dict[str, Any]:
 
 
 class Deduplicate(_RunTask):
-    """Finds exact and near duplicates across all shards; the first by source_path is kept."""
+    """Finds exact and near duplicates across all shards and against the nights before this one
+    in the dedup index (pipeline.history); the first by (night, source_path) is kept. Writes the
+    decisions and tonight's kept documents (copied into the index once the partition is
+    complete). The outputs are named by the earlier nights they were decided against, so a
+    changed history (a night forgotten or recorded since) is decided again, never reused."""
 
     def requires(self) -> list[ProcessShard]:
         return [ProcessShard(shard=i, **self.params()) for i in range(self.cfg.discover.shards)]
 
-    def output(self) -> luigi.LocalTarget:
-        return luigi.LocalTarget(str(self.work_dir() / "dedup.json"))
+    def output(self) -> dict[str, luigi.LocalTarget]:
+        index = history.index_path(self.clean_dir)
+        earlier = history.earlier_fingerprint(index, self.date.isoformat())[:12]
+        return {
+            "decisions": luigi.LocalTarget(str(self.work_dir() / f"dedup-{earlier}.json")),
+            "kept": luigi.LocalTarget(str(self.work_dir() / f"kept-{earlier}.sqlite")),
+        }
 
     def run(self) -> None:
-        candidates = []
-        for target in self.input():
-            for line in read_jsonl(target.path):
-                if line["kind"] == "document":
-                    rec, sig = line["record"], line["signature"]
-                    candidates.append(
-                        dedup.Candidate(
-                            id=rec["id"],
-                            source_path=rec["provenance"]["source_path"],
-                            exact=sig.get("exact", ""),
-                            minhash=tuple(sig.get("minhash", ())),
-                            text=rec["text"],
-                        )
-                    )
-        decisions = dedup.deduplicate(
-            candidates,
-            threshold=self.cfg.dedup.threshold,
-            bands=self.cfg.dedup.bands,
-            shingle_words=self.cfg.signature.shingle_words,
-        )
+        settings, index = history.Settings.of(self.cfg), history.index_path(self.clean_dir)
+        lines = (line for target in self.input() for line in read_jsonl(target.path))
+        entries = dedup.entries_of_shard_lines(lines, settings.bands)
+        out = self.output()
+        with out["kept"].temporary_path() as kept:
+            night = self.date.isoformat()
+            decisions = history.deduplicate_night(entries, night, index, Path(kept), settings)
         result = {k: decisions[k].__dict__ for k in sorted(decisions)}
-        with self.output().open("w") as handle:
+        with out["decisions"].open("w") as handle:
             json.dump(result, handle, ensure_ascii=False, sort_keys=True)
 
 
 class CleanCorpus(_RunTask):
-    """The whole run: writes <clean-dir>/<date>/ with _SUCCESS last, then points latest at it."""
+    """The whole run: writes <clean-dir>/<date>/ with _SUCCESS last, then points latest at it,
+    then records the night's kept documents in the dedup index. Complete when both are done; a
+    partition whose night is missing from the index (killed in between, or written before the
+    index existed) is recorded from its own documents.jsonl and never rewritten."""
+
+    def complete(self) -> bool:
+        index = history.index_path(self.clean_dir)
+        return bool(super().complete()) and history.has_night(index, self.date.isoformat())
 
     def requires(self) -> dict[str, Any]:
+        if self.output().exists():
+            return {}  # only the index entries are missing
         return {
             "discover": Discover(**self.params()),
             "dedup": Deduplicate(**self.params()),
@@ -228,10 +234,16 @@ class CleanCorpus(_RunTask):
         return luigi.LocalTarget(str(Path(self.clean_dir) / self.date.isoformat() / "_SUCCESS"))
 
     def run(self) -> None:
+        index, night = history.index_path(self.clean_dir), self.date.isoformat()
+        settings = history.Settings.of(self.cfg)
+        partition = Path(self.clean_dir) / night
+        if self.output().exists():
+            history.record_partition(index, partition, settings, self.config_hash)
+            return
         inputs = self.input()
         with inputs["discover"].open("r") as handle:
             inventory = json.load(handle)
-        with inputs["dedup"].open("r") as handle:
+        with inputs["dedup"]["decisions"].open("r") as handle:
             decisions = json.load(handle)
         shard_lines = [list(read_jsonl(t.path)) for t in inputs["shards"]]
         write_partition(
@@ -241,14 +253,17 @@ class CleanCorpus(_RunTask):
             shard_lines=shard_lines,
             decisions=decisions,
             header={
-                "date": self.date.isoformat(),
+                "date": night,
                 "pipeline_version": __version__,
                 "config_sha256": self.config_hash,
                 "config_file": str(self.config),
                 "raw_dir": str(self.raw_dir),
+                "dedup_index": history.describe(index, night),
             },
             resolved_config=as_dict(self.cfg),
         )
+        kept = Path(inputs["dedup"]["kept"].path)
+        history.record_night(index, night, kept, settings, self.config_hash)
 
 
 def remove_work_dir(clean_dir: str, config_hash: str, date: dt.date) -> None:

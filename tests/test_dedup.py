@@ -9,11 +9,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.dedup import Candidate, Decision, band_keys, deduplicate, jaccard
+from pipeline.dedup import (
+    Candidate,
+    Decision,
+    Entry,
+    MemoryIndex,
+    band_keys,
+    decide,
+    deduplicate,
+    entry,
+    jaccard,
+    lsh_keys,
+    unpack_text,
+)
 from pipeline.record import Document
 from pipeline.steps import Context
 from pipeline.steps import signature as signature_step
-from pipeline.steps.signature import shingles
+from pipeline.steps.signature import normalise_for_hash, shingles
 
 CFG = signature_step.Config()  # shingle_words 5, num_perm 128, seed 1
 THRESHOLD = 0.8
@@ -268,3 +280,78 @@ def test_decisions_of_any_subset_do_not_depend_on_order(
     kept = {c.id for c in items} - set(run_dedup(items))
     for decision in run_dedup(items).values():
         assert decision.duplicate_of in kept
+
+
+# --- LSH keys, entries, nights -------------------------------------------------------------
+
+
+def test_lsh_keys_are_pinned() -> None:
+    # Keys are stored in the dedup index: a change here would silently split the history.
+    assert lsh_keys(list(range(128)), 16)[:3] == (
+        -5466073348263432456,
+        -5279679979270862074,
+        -2475064431476424466,
+    )
+    assert lsh_keys([2**32 - 1] * 8, 2) == (-3221232214080486024, 283112444338694737)
+    assert lsh_keys([], 16) == ()
+
+
+def test_lsh_keys_follow_the_bands() -> None:
+    a = candidate("a.txt", FLOOD)
+    b = candidate("b.txt", FLOOD_EDITED)
+    shared_bands = set(band_keys(a.minhash, BANDS)) & set(band_keys(b.minhash, BANDS))
+    shared_keys = set(lsh_keys(a.minhash, BANDS)) & set(lsh_keys(b.minhash, BANDS))
+    assert len(shared_keys) == len(shared_bands) > 0
+    # the band number is part of the key: equal rows in two different bands are not a match
+    assert len(set(lsh_keys([7] * 128, BANDS))) == BANDS
+
+
+def test_an_entry_keeps_the_text_for_verification() -> None:
+    c = candidate("a.txt", FLOOD)
+    e = entry(c.id, c.source_path, c.exact, c.minhash, normalise_for_hash(c.text), BANDS)
+    assert unpack_text(e.text) == normalise_for_hash(FLOOD)  # verified without normalising again
+    assert len(e.text) < 0.6 * len(FLOOD.encode())  # zlib
+    assert e.exact == bytes.fromhex(c.exact) and len(e.keys) == BANDS and not e.empty
+
+
+def night_order(items: list[Candidate]) -> list[Candidate]:
+    return sorted(items, key=lambda c: (c.source_path, c.id))
+
+
+def entries(items: list[Candidate]) -> list[Entry]:
+    return [
+        entry(c.id, c.source_path, c.exact, c.minhash, normalise_for_hash(c.text), BANDS)
+        for c in items
+    ]
+
+
+def test_an_earlier_night_keeps_and_tonight_is_compared_with_it() -> None:
+    earlier = MemoryIndex()
+    night1 = dict(
+        decide(
+            entries([candidate("z/flood.txt", FLOOD)]), "2026-01-01", None, earlier, THRESHOLD, 5
+        )
+    )
+    assert night1 == {}
+    # tonight's copies sort before last week's original by path, but earlier nights rank first
+    copy, edited = candidate("a/copy.txt", FLOOD.upper()), candidate("a/edit.txt", FLOOD_EDITED)
+    tonight = MemoryIndex()
+    result = dict(decide(entries([copy, edited]), "2026-01-02", earlier, tonight, THRESHOLD, 5))
+    kept = candidate("z/flood.txt", FLOOD).id
+    assert result[copy.id] == Decision(kept, "exact", 1.0, kept, "2026-01-01")
+    assert result[edited.id].duplicate_of == kept and result[edited.id].kind == "near"
+    assert result[edited.id].keeper_night == "2026-01-01"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(range(len(POOL))), unique=True, min_size=1), st.data())
+def test_any_split_into_two_nights_keeps_what_one_night_keeps(
+    picked: list[int], data: st.DataObject
+) -> None:
+    items = night_order([POOL[i] for i in picked])
+    cut = data.draw(st.integers(0, len(items)), label="cut")
+    one = dict(decide(entries(items), "n", None, MemoryIndex(), THRESHOLD, 5))
+    first = MemoryIndex()
+    two = dict(decide(entries(items[:cut]), "n", None, first, THRESHOLD, 5))
+    two.update(decide(entries(items[cut:]), "n", first, MemoryIndex(), THRESHOLD, 5))
+    assert one == two

@@ -45,15 +45,28 @@ def discover(raw_dir: str | Path, ignore: Iterable[str]) -> tuple[list[str], lis
     return sorted(found), sorted(ignored)
 
 
+def display_path(rel: str) -> str:
+    """A relative path as records show it: valid UTF-8, safe to print and to write as JSON. Bytes
+    of a file name that are not UTF-8 (kept by Python as surrogates) become escapes.
+
+    >>> display_path("caf\\udce9.txt")
+    'caf\\\\xe9.txt'
+    """
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def shard_of(path: str, shards: int) -> int:
     """Stable shard of a relative path (independent of the run and the machine)."""
     return int(hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()[:8], 16) % shards
 
 
 def read_input(raw_dir: str | Path, rel: str, max_bytes: int) -> Document | Rejection:
-    """The raw bytes of one input as a Document, or a Rejection saying why it cannot be read."""
+    """The raw bytes of one input as a Document, or a Rejection saying why it cannot be read.
+
+    `rel` is the file's name as the file system has it; records show `display_path(rel)`."""
     root = Path(raw_dir).resolve()
     path = Path(raw_dir) / rel
+    rel = display_path(rel)
     try:
         if path.is_symlink():
             target = path.resolve()

@@ -19,7 +19,7 @@ import luigi.configuration
 
 from pipeline import __version__, corpus, dedup, history
 from pipeline.config import PipelineConfig, as_dict, config_sha256, load_config
-from pipeline.io import discover, dumps, read_input, read_jsonl, shard_of
+from pipeline.io import discover, display_path, dumps, read_input, read_jsonl, shard_of
 from pipeline.partition import write_partition
 from pipeline.runner import Outcome, Rejection, corpus_facts, process_all, stage_stats
 from pipeline.steps import Context
@@ -76,16 +76,25 @@ class Discover(_RunTask):
         return luigi.LocalTarget(str(self.work_dir() / "inventory.json"))
 
     def run(self) -> None:
-        inputs, ignored = discover(self.raw_dir, self.cfg.discover.ignore)
+        names, ignored = discover(self.raw_dir, self.cfg.discover.ignore)
+        # Records show a name that is valid UTF-8 (display_path); the file system's own name is
+        # kept beside it when they differ (ASCII JSON keeps undecodable bytes as escapes).
+        inventory = {
+            "inputs": [display_path(n) for n in names],
+            "ignored": [display_path(n) for n in ignored],
+            "names": {display_path(n): n for n in names if display_path(n) != n},
+        }
         with self.output().open("w") as handle:
-            json.dump({"inputs": inputs, "ignored": ignored}, handle, ensure_ascii=False)
+            json.dump(inventory, handle)
 
 
 def _shard_inputs(task: _RunTask, inventory_target: luigi.LocalTarget, shard: int) -> list[str]:
+    """The file-system names of the inputs of one shard (sharded by their display names)."""
     with inventory_target.open("r") as handle:
         inventory = json.load(handle)
     shards = task.cfg.discover.shards
-    return [p for p in inventory["inputs"] if shard_of(p, shards) == shard]
+    names = inventory.get("names", {})
+    return [names.get(p, p) for p in inventory["inputs"] if shard_of(p, shards) == shard]
 
 
 class CorpusFacts(_RunTask):

@@ -18,7 +18,16 @@ from typing import Any
 import regex
 import yaml
 
-from pipeline.steps import dates, language, load, repair, scripts, segment_html, segment_text
+from pipeline.steps import (
+    dates,
+    language,
+    load,
+    repair,
+    repeats,
+    scripts,
+    segment_html,
+    segment_text,
+)
 from pipeline.steps import signature as signature_step
 
 
@@ -57,6 +66,7 @@ class PipelineConfig:
     repair: repair.Config = repair.Config()
     segment_html: segment_html.Config = segment_html.Config()
     segment_text: segment_text.Config = segment_text.Config()
+    repeats: repeats.Config = repeats.Config()
     scripts: scripts.Config = scripts.Config()
     language: language.Config = language.Config()
     dates: dates.Config = dates.Config()

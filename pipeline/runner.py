@@ -22,6 +22,7 @@ from pipeline.steps import (
     language,
     load,
     repair,
+    repeats,
     scripts,
     segment_html,
     segment_text,
@@ -31,13 +32,16 @@ from pipeline.steps import (
 # Steps in order; "segment" is chosen by the input format that load detected. HTML is segmented
 # before it is repaired: trafilatura reads the page as it is, and repair then works on the
 # article's text rather than on every script and style block of the page.
-STEPS: tuple[str, ...] = ("load", "repair", "segment", "scripts", "language", "dates", "signature")
+STEPS: tuple[str, ...] = (
+    "load", "repair", "segment", "repeats", "scripts", "language", "dates", "signature",
+)  # fmt: skip
 HTML_STEPS: tuple[str, ...] = (
-    "load", "segment", "repair", "scripts", "language", "dates", "signature",
+    "load", "segment", "repair", "repeats", "scripts", "language", "dates", "signature",
 )  # fmt: skip
 _MODULES: dict[str, ModuleType] = {
     "load": load,
     "repair": repair,
+    "repeats": repeats,
     "scripts": scripts,
     "language": language,
     "dates": dates,
@@ -48,6 +52,7 @@ _LIBRARIES: dict[str, tuple[str, ...]] = {
     "repair": ("ftfy",),
     "segment_html": ("trafilatura", "htmldate", "lxml"),
     "segment_text": ("regex",),
+    "repeats": (),
     "scripts": ("regex",),
     "language": ("langdetect",),
     "dates": (),

@@ -41,12 +41,12 @@ def test_every_step_records_its_version(cfg, ctx):
     outcome = process(make_doc("002.txt", data), cfg, ctx, "f" * 64)
     prov = outcome.doc.provenance
     assert list(prov["steps"]) == [
-        "load", "repair", "segment_text", "scripts", "language", "dates", "signature",
+        "load", "repair", "segment_text", "repeats", "scripts", "language", "dates", "signature",
     ]  # fmt: skip
     assert prov["config_sha256"] == "f" * 64
     assert prov["source_sha256"] == hashlib.sha256(data).hexdigest()
     assert set(outcome.seconds) == set(prov["steps"])
-    assert len(STEPS) == 7
+    assert len(STEPS) == 8
 
 
 def test_an_unexpected_error_is_a_counted_drop_and_too_many_fail_the_shard(cfg, ctx):

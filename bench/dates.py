@@ -38,7 +38,6 @@ import datetime as dt
 import hashlib
 import json
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -46,6 +45,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.common import code_state
 from pipeline.config import PipelineConfig, load_config
 from pipeline.record import BODY, Document, Line
 from pipeline.runner import process
@@ -313,25 +313,6 @@ def evaluate(cases: Sequence[dict[str, Any]], log: Any) -> dict[str, Any]:
             "added source_orders": [dataclasses.asdict(s) for s in BENCH_SOURCE_ORDERS],
         },
         "code": code_state(),
-    }
-
-
-def code_state() -> dict[str, Any]:
-    """The commit measured, and any uncommitted change to the code or config it runs."""
-
-    def git(*args: str) -> str:
-        try:
-            done = subprocess.run(
-                ["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10, check=True
-            )
-        except (OSError, subprocess.SubprocessError):
-            return ""
-        return done.stdout
-
-    dirty = git("status", "--porcelain", "--", "pipeline", "config")
-    return {
-        "commit": git("rev-parse", "HEAD").strip() or None,
-        "uncommitted": [line[3:] for line in dirty.splitlines() if line.strip()],
     }
 
 

@@ -15,7 +15,6 @@ import gzip
 import hashlib
 import json
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -27,6 +26,7 @@ from typing import Any
 
 import trafilatura
 
+from bench.common import code_state
 from bench.metric import (
     NGRAM,
     PageCounts,
@@ -367,25 +367,6 @@ def evaluate(
             name: {p.id: [c.tp, c.fp, c.fn] for p, c in zip(pages, counts, strict=True)}
             for name, counts in counts_by_system.items()
         },
-    }
-
-
-def code_state() -> dict[str, Any]:
-    """The commit measured, and any uncommitted change to the code or config it runs."""
-
-    def git(*args: str) -> str:
-        try:
-            done = subprocess.run(
-                ["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10, check=True
-            )
-        except (OSError, subprocess.SubprocessError):
-            return ""
-        return done.stdout
-
-    dirty = git("status", "--porcelain", "--", "pipeline", "config")
-    return {
-        "commit": git("rev-parse", "HEAD").strip() or None,
-        "uncommitted": [line[3:] for line in dirty.splitlines() if line.strip()],
     }
 
 

@@ -66,6 +66,7 @@ from typing import Any
 
 import regex
 
+from bench.common import code_state
 from pipeline.config import PipelineConfig, load_config
 from pipeline.record import Document, Drop
 from pipeline.steps import Context, language, load, repair, scripts, segment_text
@@ -531,23 +532,6 @@ def other_processes(seeds: Sequence[str]) -> list[dict[str, Any]]:
 
 
 # --- report -----------------------------------------------------------------------------------
-
-
-def code_state() -> dict[str, Any]:
-    def git(*args: str) -> str:
-        try:
-            done = subprocess.run(
-                ["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10, check=True
-            )
-        except (OSError, subprocess.SubprocessError):
-            return ""
-        return done.stdout
-
-    dirty = git("status", "--porcelain", "--", "pipeline", "config")
-    return {
-        "commit": git("rev-parse", "HEAD").strip() or None,
-        "uncommitted": [line[3:] for line in dirty.splitlines() if line.strip()],
-    }
 
 
 def _fmt(value: float | None, pct: bool = True) -> str:

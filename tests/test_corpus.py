@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
-import luigi
-
-from conftest import ROOT, RUN_DATE
+from conftest import clean_corpus, read_jsonl
 from pipeline.corpus import line_keys, repeated_lines, site_date_orders, text_key
-from pipeline.tasks import CleanCorpus
 
 SITE_CHROME = ["Local Sports Desk", "Scores and schedules", "Follow us for updates"]
 STORIES = [
@@ -54,16 +49,8 @@ def test_the_run_removes_site_chrome_and_records_the_counts(tmp_path):
     raw.mkdir(parents=True)
     for i in range(6):
         (raw / f"{i}.txt").write_text(page(i), encoding="utf-8")
-    clean = tmp_path / "clean"
-    task = CleanCorpus(
-        raw_dir=str(tmp_path / "raw"),
-        clean_dir=str(clean),
-        config=str(ROOT / "config" / "pipeline.yaml"),
-        date=RUN_DATE,
-    )
-    assert luigi.build([task], local_scheduler=True, log_level="WARNING")
-    lines = (clean / RUN_DATE.isoformat() / "documents.jsonl").read_text().splitlines()
-    documents = [json.loads(line) for line in lines]
+    part = clean_corpus(tmp_path / "raw", tmp_path / "clean")
+    documents = read_jsonl(part / "documents.jsonl")
     assert len(documents) == 6
     for doc in documents:
         assert not any(chrome in doc["text"] for chrome in SITE_CHROME)
@@ -88,16 +75,8 @@ def test_an_ambiguous_date_takes_the_order_the_rest_of_the_site_uses(tmp_path):
         "Ambiguous story of the week\nPublished 01/03/2026\n" + STORIES[0] + "\n" + STORIES[1],
         "utf-8",
     )
-    clean = tmp_path / "clean"
-    task = CleanCorpus(
-        raw_dir=str(tmp_path / "raw"),
-        clean_dir=str(clean),
-        config=str(ROOT / "config" / "pipeline.yaml"),
-        date=RUN_DATE,
-    )
-    assert luigi.build([task], local_scheduler=True, log_level="WARNING")
-    lines = (clean / RUN_DATE.isoformat() / "documents.jsonl").read_text().splitlines()
-    by_path = {d["provenance"]["source_path"]: d for d in map(json.loads, lines)}
+    part = clean_corpus(tmp_path / "raw", tmp_path / "clean")
+    by_path = {d["provenance"]["source_path"]: d for d in read_jsonl(part / "documents.jsonl")}
     ambiguous = by_path["example.org/3.txt"]
     assert ambiguous["published"] == "2026-03-01"  # day first, as the site writes dates
     assert ambiguous["provenance"]["date"]["ambiguous"] is True

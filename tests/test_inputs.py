@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-import luigi
-
-from conftest import RAW, ROOT, RUN_DATE
-from pipeline.tasks import CleanCorpus
+from conftest import RAW, ROOT, clean_corpus, read_jsonl
 
 
 def test_odd_file_names_and_links_out_of_the_raw_folder(tmp_path):
@@ -21,17 +18,9 @@ def test_odd_file_names_and_links_out_of_the_raw_folder(tmp_path):
     with open(os.fsencode(raw) + b"/dir/caf\xe9.txt", "wb") as handle:  # not UTF-8
         handle.write((RAW / "000_c350f78d65b07a85.txt").read_bytes())
     (raw / "outside.txt").symlink_to(ROOT / "README.md")
-    clean = tmp_path / "clean"
-    task = CleanCorpus(
-        raw_dir=str(raw),
-        clean_dir=str(clean),
-        config=str(ROOT / "config" / "pipeline.yaml"),
-        date=RUN_DATE,
-    )
-    assert luigi.build([task], local_scheduler=True, log_level="WARNING")
-    part = clean / RUN_DATE.isoformat()
-    documents = [json.loads(x) for x in (part / "documents.jsonl").read_text().splitlines()]
-    rejected = [json.loads(x) for x in (part / "rejected.jsonl").read_text().splitlines()]
+    part = clean_corpus(raw, tmp_path / "clean")
+    documents = read_jsonl(part / "documents.jsonl")
+    rejected = read_jsonl(part / "rejected.jsonl")
     shown = sorted(d["provenance"]["source_path"] for d in documents)
     assert shown == ["dir/caf\\xe9.txt", "name with spaces.txt", "new\nline.txt"]
     assert [(r["source_path"], r["reason"]) for r in rejected] == [

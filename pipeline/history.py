@@ -73,7 +73,8 @@ from pipeline.steps import signature
 
 SCHEMA = "1"
 PAGE_SIZE = 16384  # compressed texts of ~2 KB pack 7 to a page (4 KB pages waste about half)
-CACHE_KIB = 262144  # page cache per open database: 256 MiB
+CACHE_KIB = 65536  # page cache per database (an attached one inherits it): 64 MiB; 256 MiB
+# gains 5 % in speed for four times the memory (the OS caches the files anyway)
 BATCH = 2000
 
 _SCHEMA_SQL = """

@@ -93,6 +93,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.common import code_state
 from pipeline import dedup, history
 from pipeline.config import PipelineConfig, load_config
 from pipeline.dedup import Decision, Entry
@@ -723,20 +724,6 @@ def print_quality(name: str, q: dict[str, Any]) -> None:
         print(f"invariance: {q['invariance']}")
 
 
-def _commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return out.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.dedup", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="100000,1000000")
@@ -757,7 +744,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = dataclasses.replace(settings, bands=args.bands)
     tmp = Path(args.tmp or tempfile.gettempdir())
     results: dict[str, Any] = {
-        "commit": _commit(),
+        "code": code_state(),
         "machine": {"cpus": os.cpu_count()},
         "settings": {
             "threshold": settings.threshold,

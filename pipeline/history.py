@@ -234,14 +234,47 @@ def _unpack_keys(blob: bytes) -> tuple[int, ...]:
     return struct.unpack(f"<{len(blob) // 8}q", blob)
 
 
+_ITEMS = (
+    "CREATE TABLE {}items (source_path TEXT NOT NULL, id TEXT NOT NULL UNIQUE, "
+    "exact BLOB NOT NULL, keys BLOB NOT NULL, text BLOB NOT NULL)"
+)
+
+
+def write_entries(path: Path, entries: Iterable[Entry]) -> None:
+    """One shard's entries in a file of their own (made in parallel, one task per shard)."""
+    path.unlink(missing_ok=True)
+    con = _connect(path)
+    try:
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
+        con.execute(_ITEMS.format(""))
+        con.execute("BEGIN")
+        rows = ((e.source_path, e.id, e.exact, _pack_keys(e.keys), e.text) for e in entries)
+        con.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?)", rows)
+        con.execute("COMMIT")
+    finally:
+        con.close()
+
+
+def read_entries(paths: Iterable[Path]) -> Iterator[Entry]:
+    """The entries of the files `write_entries` made, file by file."""
+    for path in paths:
+        con = _connect(path, readonly=True)
+        try:
+            rows = con.execute(
+                "SELECT source_path, id, exact, keys, text FROM items ORDER BY rowid"
+            )
+            for source_path, id_, exact, keys, text in rows:
+                yield Entry(id_, source_path, exact, _unpack_keys(keys), text)
+        finally:
+            con.close()
+
+
 def _stage(con: sqlite3.Connection, entries: Iterable[Entry]) -> None:
     """Every entry into a temporary table, so that they can be read back in (source_path, id)
     order with flat memory, whatever their number."""
     con.execute("ATTACH DATABASE '' AS stage")  # a private temporary file, gone on close
-    con.execute(
-        "CREATE TABLE stage.items (source_path TEXT NOT NULL, id TEXT NOT NULL UNIQUE, "
-        "exact BLOB NOT NULL, keys BLOB NOT NULL, text BLOB NOT NULL)"
-    )
+    con.execute(_ITEMS.format("stage."))
     insert = "INSERT INTO stage.items VALUES (?, ?, ?, ?, ?)"
     con.execute("BEGIN")
     batch: list[tuple[str, str, bytes, bytes, bytes]] = []

@@ -1,8 +1,8 @@
 """Luigi tasks, kept thin: each run() reads its input, calls the runner or dedup, and writes its
 one target atomically. The only module that imports Luigi.
 
-    Discover -> ProcessShard x N -> Deduplicate -> CleanCorpus (writes <clean-dir>/<date>/,
-    then records the night in the dedup index <clean-dir>/.state/dedup.sqlite)
+    Discover -> ProcessShard x N -> DedupEntries x N -> Deduplicate -> CleanCorpus (writes
+    <clean-dir>/<date>/, then records the night in the dedup index <clean-dir>/.state/)
 """
 
 from __future__ import annotations
@@ -187,6 +187,25 @@ def shard_line(outcome: Outcome) -> dict[str, Any]:
     }
 
 
+class DedupEntries(_RunTask):
+    """One shard's documents in the form dedup compares them in (normalised text, compressed;
+    LSH keys), made in parallel like the shards, so Deduplicate only has to decide."""
+
+    shard = luigi.IntParameter()
+
+    def requires(self) -> ProcessShard:
+        return ProcessShard(shard=self.shard, **self.params())
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(self.work_dir() / f"entries-{self.shard:04d}.sqlite"))
+
+    def run(self) -> None:
+        lines = read_jsonl(self.input().path)
+        entries = dedup.entries_of_shard_lines(lines, self.cfg.dedup.bands)
+        with self.output().temporary_path() as tmp:
+            history.write_entries(Path(tmp), entries)
+
+
 class Deduplicate(_RunTask):
     """Finds exact and near duplicates across all shards and against the nights before this one
     in the dedup index (pipeline.history); the first by (night, source_path) is kept. Writes the
@@ -194,8 +213,8 @@ class Deduplicate(_RunTask):
     complete). The outputs are named by the earlier nights they were decided against, so a
     changed history (a night forgotten or recorded since) is decided again, never reused."""
 
-    def requires(self) -> list[ProcessShard]:
-        return [ProcessShard(shard=i, **self.params()) for i in range(self.cfg.discover.shards)]
+    def requires(self) -> list[DedupEntries]:
+        return [DedupEntries(shard=i, **self.params()) for i in range(self.cfg.discover.shards)]
 
     def output(self) -> dict[str, luigi.LocalTarget]:
         index = history.index_path(self.clean_dir)
@@ -207,8 +226,7 @@ class Deduplicate(_RunTask):
 
     def run(self) -> None:
         settings, index = history.Settings.of(self.cfg), history.index_path(self.clean_dir)
-        lines = (line for target in self.input() for line in read_jsonl(target.path))
-        entries = dedup.entries_of_shard_lines(lines, settings.bands)
+        entries = history.read_entries(Path(target.path) for target in self.input())
         out = self.output()
         with out["kept"].temporary_path() as kept:
             night = self.date.isoformat()

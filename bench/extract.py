@@ -42,7 +42,7 @@ from pipeline import runner
 from pipeline.config import PipelineConfig, load_config
 from pipeline.record import BODY, Document, Drop
 from pipeline.render import visible_lines
-from pipeline.steps import Context, load, repair, segment_html, segment_text
+from pipeline.steps import Context, load, repair, repeats, segment_html, segment_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data" / "scrapinghub"
@@ -96,11 +96,14 @@ def _ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+_STEP_MODULES: dict[str, ModuleType] = {"load": load, "repair": repair, "repeats": repeats}
+
+
 def run_pipeline(
     name: str, raw: bytes, cfg: PipelineConfig, ctx: Context, segment: ModuleType
 ) -> Run:
-    """load, repair and segment, the pipeline's own step functions and config, in the runner's
-    order for the format (HTML is segmented before it is repaired)."""
+    """load, repair, segment and repeats, the pipeline's own step functions and config, in the
+    runner's order for the format (HTML is segmented before it is repaired)."""
     doc = Document(
         source_path=name,
         source_sha256=hashlib.sha256(raw).hexdigest(),
@@ -111,15 +114,19 @@ def run_pipeline(
     order = runner.HTML_STEPS if segment is segment_html else runner.STEPS
     result: Document | Drop = doc
     prov: dict[str, Any] = {}
-    for step in order[:3]:  # load, then repair and segment in the format's order
-        module = segment if step == "segment" else {"load": load, "repair": repair}[step]
+    for step in order[:4]:  # load, repair and segment in the format's order, then repeats
+        module = (
+            segment
+            if step == "segment"
+            else {"load": load, "repair": repair, "repeats": repeats}[step]
+        )
         start = time.perf_counter()
         result, prov = module.run(result, getattr(cfg, module.NAME), ctx)
         ms[step] = _ms(start)
         if isinstance(result, Drop):  # repair never drops today; load and segment may
             break
     ms["load+repair"] = ms.get("load", 0.0) + ms.get("repair", 0.0)
-    ms["total"] = ms["load+repair"] + ms.get("segment", 0.0)
+    ms["total"] = ms["load+repair"] + ms.get("segment", 0.0) + ms.get("repeats", 0.0)
     labels: dict[int, list[tuple[str, str]]] = {}
     if isinstance(result, Drop):
         for removed in prov.get("removed", []):
@@ -215,7 +222,7 @@ def evaluate(
         pipe_html = System(
             "pipeline-html",
             "html",
-            "load -> segment_html -> repair (config/pipeline.yaml)",
+            "load -> segment_html -> repair -> repeats (config/pipeline.yaml)",
         )
         traf = System("trafilatura", "html", "trafilatura.extract(html), default settings")
         traf_prec = System(
@@ -229,7 +236,7 @@ def evaluate(
         pipe_text = System(
             "pipeline-text",
             "text",
-            "load -> repair -> segment_text on the rendering as a .txt (config/pipeline.yaml)",
+            "load -> repair -> segment_text -> repeats on the rendering as a .txt",
         )
         systems += [nothing, pipe_text]
     rendered: list[list[str]] = []

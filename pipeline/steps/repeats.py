@@ -13,11 +13,12 @@ so the text the duplicate detector hashes never contains a paragraph twice.
 Removed, in body order:
 
 * a body line equal to an earlier body line of the document, when it has at least `min_words`
-  words (shorter repeats, such as "Yes." in an interview or "Advertisement", are left to the
-  segment rules): label "repeat", rule "repeats-paragraph";
+  words, or when it is shorter but the line after it is such a repeat too (the headline of an
+  article pasted twice); shorter repeats on their own (the same question put to each guest of
+  an interview, "Yes.", a recipe step) stay: label "repeat", rule "repeats-paragraph";
 * a body line equal to the title (from HTML metadata; the plain-text segmenter already takes
   the title line out of the body and labels its repeats "title-repeat"), when it has at least
-  `min_words` words: label "repeat", rule "repeats-title";
+  three words: label "repeat", rule "repeats-title";
 
 but never the last body line of the document: the first occurrence always stays.
 
@@ -32,6 +33,7 @@ signature all see the text without its repeats.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,14 +44,17 @@ from pipeline.steps.signature import normalise_for_hash
 NAME = "repeats"
 VERSION = "1"
 LABEL = "repeat"
+# A copy of the title in the body is removed from this many words on ("Briefly" is not a title).
+_TITLE_WORDS = 3
 
 
 @dataclass(frozen=True)
 class Config:
     # remove later copies of a headline or paragraph repeated inside one document
     enabled: bool = True
-    # ... that have at least this many words (shorter repeated lines are left alone)
-    min_words: int = field(default=4, metadata={"min": 1})
+    # ... paragraphs of at least this many words (a shorter repeated line, such as the same
+    # question put to each guest of an interview, goes only with a repeated paragraph after it)
+    min_words: int = field(default=8, metadata={"min": 1})
 
 
 def _lines_of(doc: Document) -> list[Line]:
@@ -62,21 +67,35 @@ def find_repeats(
     lines: list[Line], title: str | None, min_words: int
 ) -> dict[int, tuple[str, int | str]]:
     """{position in `lines`: (rule, line number of the kept occurrence or "title")} for the body
-    lines to remove."""
+    lines to remove.
+
+    A copy of the title goes when it has `_TITLE_WORDS` words or more; a repeated paragraph when
+    it has `min_words`; a shorter repeated line only when the line after it is a removed repeat
+    too (a headline of an article pasted twice), so the same short question put to each guest
+    of an interview, or a recipe step, stays.
+    """
     title_key = normalise_for_hash(title) if title else ""
     first: dict[str, int] = {}
     found: dict[int, tuple[str, int | str]] = {}
+    short: dict[int, int] = {}  # position of a short repeated line -> position of its first copy
     body = [i for i, ln in enumerate(lines) if ln.label == BODY and ln.text]
     for i in body:
         key = normalise_for_hash(lines[i].text)
-        if not key or key.count(" ") + 1 < min_words:
+        if not key:
             continue
-        if key == title_key:
+        words = key.count(" ") + 1
+        if key == title_key and words >= _TITLE_WORDS:
             found[i] = ("repeats-title", "title")
-        elif key in first:
+        elif key in first and words >= min_words:
             found[i] = ("repeats-paragraph", lines[first[key]].line)
+        elif key in first:
+            short[i] = first[key]
         else:
             first[key] = i
+    following = dict(itertools.pairwise(body))
+    for i in sorted(short, reverse=True):  # from the end, so a run of short lines chains up
+        if following.get(i) in found:
+            found[i] = ("repeats-paragraph", lines[short[i]].line)
     if found and len(found) == len(body):  # only copies of the title: keep the first
         del found[min(found)]
     return found

@@ -206,19 +206,15 @@ def process_all(
         )
 
 
-def stage_stats(outcomes: Iterable[Outcome]) -> dict[str, Any]:
-    """Per-stage time and counts, and rejections by reason, from the outcomes."""
+def stage_stats(timings: Iterable[dict[str, float]]) -> dict[str, Any]:
+    """Per-stage time and number of documents, from each outcome's seconds per step."""
     seconds: dict[str, float] = {}
     calls: Counter[str] = Counter()
-    reasons: Counter[str] = Counter()
-    for outcome in outcomes:
-        for name, value in outcome.seconds.items():
+    for timing in timings:
+        for name, value in timing.items():
             seconds[name] = seconds.get(name, 0.0) + value
             calls[name] += 1
-        if outcome.rejection:
-            reasons[outcome.rejection.reason] += 1
     return {
         "seconds": {k: round(v, 4) for k, v in sorted(seconds.items())},
         "calls": dict(sorted(calls.items())),
-        "rejected_by_reason": dict(sorted(reasons.items())),
     }

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from pipeline import __version__, corpus, dedup, history
 from pipeline.config import PipelineConfig, as_dict, config_sha256, load_config
 from pipeline.io import discover, display_path, dumps, read_input, read_jsonl, shard_of
 from pipeline.partition import write_partition
+from pipeline.record import output_record
 from pipeline.runner import Outcome, Rejection, corpus_facts, process_all, stage_stats
 from pipeline.steps import Context
 
@@ -166,20 +166,18 @@ class ProcessShard(_RunTask):
             repeated_lines=tables["repeated_lines"],
             date_orders=tables["date_orders"],
         )
-        outcomes: list[Outcome] = []
+        timings: list[dict[str, float]] = []  # not the documents: a shard may be large
         with self.output().temporary_path() as tmp, open(tmp, "w", encoding="utf-8") as out:
             for outcome in process_all(reads, self.cfg, ctx, self.config_hash):
-                outcomes.append(outcome)
+                timings.append(outcome.seconds)
                 out.write(dumps(shard_line(outcome)) + "\n")
-            out.write(dumps({"kind": "stats", **stage_stats(outcomes)}) + "\n")
+            out.write(dumps({"kind": "stats", **stage_stats(timings)}) + "\n")
 
 
 def shard_line(outcome: Outcome) -> dict[str, Any]:
     if outcome.rejection is not None:
         return {"kind": "rejected", "record": outcome.rejection.to_json()}
     assert outcome.doc is not None
-    from pipeline.record import output_record
-
     return {
         "kind": "document",
         "record": output_record(outcome.doc),
@@ -291,8 +289,3 @@ class CleanCorpus(_RunTask):
         )
         kept = Path(inputs["dedup"]["kept"].path)
         history.record_night(index, night, kept, settings, self.config_hash)
-
-
-def remove_work_dir(clean_dir: str, config_hash: str, date: dt.date) -> None:
-    """Drop the intermediate results of one run (they can always be recomputed)."""
-    shutil.rmtree(Path(clean_dir) / ".work" / config_hash[:16] / date.isoformat(), True)

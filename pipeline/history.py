@@ -23,6 +23,11 @@ What is stored, per kept document (`docs`, one row; `bands`, one row per LSH ban
                               text: the normalised text (signature.normalise_for_hash),
                               zlib-compressed
     bands(key, doc)           LSH keys (dedup.lsh_keys, one per band), primary key (key, doc)
+    inputs(id, night, source_path, size, mtime_ns)
+                              every input a night published (as a document, a duplicate or a
+                              rejection with readable bytes): the next nights skip them
+                              (pipeline.nightly); size and mtime let a file be recognised
+                              without reading it again
 
 Why the text, not the MinHash: a candidate pair is verified by the EXACT Jaccard similarity of
 the two shingle sets, recomputed from the (normalised) texts. A 128-value MinHash only estimates
@@ -92,6 +97,12 @@ CREATE INDEX IF NOT EXISTS docs_night ON docs (night);
 CREATE TABLE IF NOT EXISTS bands (
     key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS inputs (
+    id TEXT PRIMARY KEY, night TEXT NOT NULL, source_path TEXT NOT NULL,
+    size INTEGER, mtime_ns INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS inputs_path ON inputs (source_path);
+CREATE INDEX IF NOT EXISTS inputs_night ON inputs (night);
 """
 
 
@@ -430,14 +441,25 @@ def _delete_night(con: sqlite3.Connection, night: str) -> int:
         )
         con.execute("DELETE FROM docs WHERE night = ?", (night,))
     con.execute("DELETE FROM nights WHERE night = ?", (night,))
+    con.execute("DELETE FROM inputs WHERE night = ?", (night,))
     return count
 
 
+# (id, source_path, size or None, mtime_ns or None) of one published input
+InputRow = tuple[str, str, int | None, int | None]
+
+
 def record_night(
-    index_file: Path, night: str, kept_file: Path, settings: Settings, config_sha256: str
+    index_file: Path,
+    night: str,
+    kept_file: Path,
+    settings: Settings,
+    config_sha256: str,
+    inputs: Sequence[InputRow] = (),
 ) -> int:
-    """Copy one night's kept documents into the index in one transaction, replacing any entries
-    the night already had. Call it only once the night's partition is complete."""
+    """Copy one night's kept documents and the inputs it published into the index in one
+    transaction, replacing any entries the night already had. Call it only once the night's
+    partition is complete."""
     con = open_index(index_file, settings)
     try:
         con.execute("ATTACH DATABASE ? AS kept", (kept_file.resolve().as_uri() + "?mode=ro",))
@@ -457,6 +479,11 @@ def record_night(
             con.execute(
                 "INSERT INTO nights VALUES (?, ?, ?, ?, ?)",
                 (night, len(ids), digest, config_sha256, _now()),
+            )
+            con.executemany(
+                "INSERT OR REPLACE INTO inputs (id, night, source_path, size, mtime_ns) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(id_, night, path, size, mtime) for id_, path, size, mtime in inputs],
             )
             con.execute("COMMIT")
         except BaseException:
@@ -482,6 +509,7 @@ def record_partition(
 
     night = partition.name
     kept_file = index_file.parent / f".{night}.kept.sqlite"
+    inputs = partition_inputs(partition)
     con = create_kept_file(kept_file, settings, night)
     try:
         index = Index(con)
@@ -495,9 +523,92 @@ def record_partition(
     finally:
         con.close()
     try:
-        return record_night(index_file, night, kept_file, settings, config_sha256)
+        return record_night(index_file, night, kept_file, settings, config_sha256, inputs)
     finally:
         kept_file.unlink(missing_ok=True)
+
+
+def partition_inputs(partition: Path) -> list[InputRow]:
+    """The inputs a complete partition published, from its records (sizes and times unknown)."""
+    import json
+
+    from pipeline.record import document_id
+
+    rows: list[InputRow] = []
+    for name in ("documents.jsonl", "duplicates.jsonl"):
+        with open(partition / name, encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    rec = json.loads(line)
+                    rows.append((rec["id"], rec["provenance"]["source_path"], None, None))
+    with open(partition / "rejected.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                rec = json.loads(line)
+                if rec.get("source_sha256"):
+                    id_ = document_id(rec["source_path"], rec["source_sha256"])
+                    rows.append((id_, rec["source_path"], None, None))
+    return rows
+
+
+class Published:
+    """Lookups in the inputs other nights published (all nights but `night`): a file whose path,
+    size and modification time match a published one is that input without being read; else
+    its content id decides. Empty when there is no index yet."""
+
+    def __init__(self, index_file: Path, night: str) -> None:
+        self.night = night
+        self.con: sqlite3.Connection | None = None
+        if index_file.exists():
+            con = _connect(index_file, readonly=True)
+            try:
+                con.execute("SELECT 1 FROM inputs LIMIT 1")
+                self.con = con
+            except sqlite3.OperationalError:  # an index from before inputs were recorded
+                con.close()
+
+    def by_stat(self, source_path: str, size: int, mtime_ns: int) -> str | None:
+        """The id of the published input with this path, size and time, if any."""
+        if self.con is None:
+            return None
+        row = self.con.execute(
+            "SELECT id FROM inputs WHERE source_path = ? AND size = ? AND mtime_ns = ? "
+            "AND night != ? LIMIT 1",
+            (source_path, size, mtime_ns, self.night),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def has(self, id_: str) -> bool:
+        if self.con is None:
+            return False
+        row = self.con.execute(
+            "SELECT 1 FROM inputs WHERE id = ? AND night != ?", (id_, self.night)
+        ).fetchone()
+        return row is not None
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+
+
+def others_fingerprint(index_file: Path, night: str) -> str:
+    """sha256 hex of what every other recorded night was (date, kept digest, time recorded):
+    which inputs count as already published tonight depends on exactly this."""
+    rows: list[tuple[str, str, str]] = []
+    if index_file.exists():
+        con = _connect(index_file, readonly=True)
+        try:
+            rows = con.execute(
+                "SELECT night, digest, recorded_at FROM nights WHERE night != ? ORDER BY night",
+                (night,),
+            ).fetchall()
+        except sqlite3.OperationalError:
+            rows = []
+        finally:
+            con.close()
+    text = "".join(f"{n} {d} {t}\n" for n, d, t in rows)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def entry_of_text(id_: str, source_path: str, text: str, settings: Settings) -> Entry:

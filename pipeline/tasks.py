@@ -1,8 +1,12 @@
 """Luigi tasks, kept thin: each run() reads its input, calls the runner or dedup, and writes its
 one target atomically. The only module that imports Luigi.
 
-    Discover -> ProcessShard x N -> DedupEntries x N -> Deduplicate -> CleanCorpus (writes
-    <clean-dir>/<date>/, then records the night in the dedup index <clean-dir>/.state/)
+    Discover -> CorpusFacts x N -> CorpusTables -> ProcessShard x N -> DedupEntries x N
+             -> Deduplicate -> CleanCorpus (writes <clean-dir>/<date>/, then records the night
+                in the dedup index <clean-dir>/.state/)
+
+    Nightly (Luigi's RangeDailyBase over CleanCorpus): every missing night of a date range, in
+    date order, for cron and systemd timers.
 """
 
 from __future__ import annotations
@@ -10,17 +14,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import luigi
 import luigi.configuration
+from luigi.tools.range import RangeDailyBase
 
-from pipeline import __version__, corpus, dedup, history
+from pipeline import __version__, corpus, dedup, history, nightly
 from pipeline.config import PipelineConfig, as_dict, config_sha256, load_config
 from pipeline.io import discover, display_path, dumps, read_input, read_jsonl, shard_of
 from pipeline.partition import write_partition
-from pipeline.record import output_record
+from pipeline.record import document_id, output_record
 from pipeline.runner import Outcome, Rejection, corpus_facts, process_all, stage_stats
 from pipeline.steps import Context
 
@@ -31,6 +38,10 @@ if _LUIGI_CFG.exists() and "LUIGI_CONFIG_PATH" not in os.environ:
     luigi.configuration.add_config_path(str(_LUIGI_CFG))
 
 _CONFIGS: dict[tuple[str, float], tuple[PipelineConfig, str]] = {}
+
+# How long the tasks that change a clean folder's shared state (the dedup index, the partitions,
+# `latest`) wait for another run doing the same; a run that waited in vain fails and says why.
+STATE_LOCK_WAIT_SECONDS = 3600.0
 
 
 def loaded_config(path: str) -> tuple[PipelineConfig, str]:
@@ -47,6 +58,11 @@ class _RunTask(luigi.Task):
     clean_dir = luigi.Parameter(default="clean", description="folder of the output partitions")
     config = luigi.Parameter(default="config/pipeline.yaml", description="pipeline config file")
     date = luigi.DateParameter(default=dt.date.today(), description="names the output partition")
+    earlier = luigi.ListParameter(
+        default=(),
+        significant=False,
+        description="nights to complete before this one, oldest first (set by Nightly)",
+    )
 
     def params(self) -> dict[str, Any]:
         return {
@@ -54,7 +70,11 @@ class _RunTask(luigi.Task):
             "clean_dir": self.clean_dir,
             "config": self.config,
             "date": self.date,
+            "earlier": self.earlier,
         }
+
+    def night_params(self, night: str, earlier: tuple[str, ...]) -> dict[str, Any]:
+        return {**self.params(), "date": dt.date.fromisoformat(night), "earlier": earlier}
 
     @property
     def cfg(self) -> PipelineConfig:
@@ -68,30 +88,83 @@ class _RunTask(luigi.Task):
         """Intermediate results users do not read, keyed by config hash and date."""
         return Path(self.clean_dir) / ".work" / self.config_hash[:16] / self.date.isoformat()
 
+    def index_file(self) -> Path:
+        return history.index_path(self.clean_dir)
+
+    def facts_cache(self) -> Path:
+        """Corpus facts of every input seen under this configuration, kept across nights."""
+        return Path(self.clean_dir) / ".work" / self.config_hash[:16] / "facts-cache.sqlite"
+
+    def state_lock(self) -> Any:
+        """Held while the dedup index, the partitions and `latest` are read for deciding or
+        changed, so two runs on one clean folder take turns."""
+        lock = Path(self.clean_dir) / ".state" / "state.lock"
+        return nightly.locked(lock, STATE_LOCK_WAIT_SECONDS, "deciding or recording a night")
+
+    def progress(self, done: int, total: int, what: str) -> None:
+        """Progress for the luigid web page (and the command line's progress bar)."""
+        self.set_progress_percentage(round(100.0 * done / total, 1) if total else 100.0)
+        self.set_status_message(f"{done} of {total} {what}")
+
+
+def _every(seconds: float) -> Iterator[bool]:
+    """True at most once per `seconds`: throttles progress reports."""
+    last = 0.0
+    while True:
+        now = time.monotonic()
+        if now - last >= seconds:
+            last = now
+            yield True
+        else:
+            yield False
+
 
 class Discover(_RunTask):
-    """Lists the inputs once, so every shard and the accounting see the same set."""
+    """Lists the inputs once, so every shard and the accounting see the same set, and splits
+    them into tonight's new inputs and those other nights already published (pipeline.nightly).
+    Named by the other nights it was decided against, so it is made again when they change."""
+
+    def requires(self) -> list[luigi.Task]:
+        if not self.earlier:  # Nightly: the nights before this one come first, in date order
+            return []
+        *before, previous = self.earlier
+        return [CleanCorpus(**self.night_params(previous, tuple(before)))]
 
     def output(self) -> luigi.LocalTarget:
-        return luigi.LocalTarget(str(self.work_dir() / "inventory.json"))
+        others = history.others_fingerprint(self.index_file(), self.date.isoformat())
+        return luigi.LocalTarget(str(self.work_dir() / f"inventory-{others[:12]}.json"))
 
     def run(self) -> None:
+        night = self.date.isoformat()
         names, ignored = discover(self.raw_dir, self.cfg.discover.ignore)
+        self.set_status_message(f"{len(names)} files found; checking which are new")
+        published = history.Published(self.index_file(), night)
+        try:
+            new, old = nightly.classify(self.raw_dir, names, published, self.cfg.load.max_bytes)
+        finally:
+            published.close()
         # Records show a name that is valid UTF-8 (display_path); the file system's own name is
         # kept beside it when they differ (ASCII JSON keeps undecodable bytes as escapes).
         inventory = {
-            "inputs": [display_path(n) for n in names],
+            "others_fingerprint": history.others_fingerprint(self.index_file(), night),
+            "inputs": [f.path for f in new],
             "ignored": [display_path(n) for n in ignored],
-            "names": {display_path(n): n for n in names if display_path(n) != n},
+            "names": {f.path: f.name for f in new + old if f.path != f.name},
+            "new": {f.path: [f.size, f.mtime_ns, f.id] for f in new},
+            "unchanged": {f.path: f.id for f in old},
         }
         with self.output().open("w") as handle:
             json.dump(inventory, handle)
 
 
-def _shard_inputs(task: _RunTask, inventory_target: luigi.LocalTarget, shard: int) -> list[str]:
-    """The file-system names of the inputs of one shard (sharded by their display names)."""
-    with inventory_target.open("r") as handle:
-        inventory = json.load(handle)
+def _read_inventory(target: luigi.LocalTarget) -> dict[str, Any]:
+    with target.open("r") as handle:
+        inventory: dict[str, Any] = json.load(handle)
+    return inventory
+
+
+def _shard_inputs(task: _RunTask, inventory: dict[str, Any], shard: int) -> list[str]:
+    """The file-system names of tonight's new inputs of one shard (sharded by display name)."""
     shards = task.cfg.discover.shards
     names = inventory.get("names", {})
     return [names.get(p, p) for p in inventory["inputs"] if shard_of(p, shards) == shard]
@@ -110,13 +183,33 @@ class CorpusFacts(_RunTask):
         return luigi.LocalTarget(str(self.work_dir() / f"facts-{self.shard:04d}.jsonl"))
 
     def run(self) -> None:
+        """Facts of every input of the shard, new and already published (the statistics are of
+        the whole folder); an input's facts come from the cache when an earlier night made them."""
         ctx = Context(run_date=self.date)
-        with self.output().temporary_path() as tmp, open(tmp, "w", encoding="utf-8") as out:
-            for path in _shard_inputs(self, self.input(), self.shard):
-                item = read_input(self.raw_dir, path, self.cfg.load.max_bytes)
-                facts = None if isinstance(item, Rejection) else corpus_facts(item, self.cfg, ctx)
-                if facts is not None:
-                    out.write(dumps(facts) + "\n")
+        inventory = _read_inventory(self.input())
+        shards, names = self.cfg.discover.shards, inventory.get("names", {})
+        ids = {p: entry[2] for p, entry in inventory["new"].items()}
+        ids.update(inventory["unchanged"])
+        mine = sorted(p for p in ids if shard_of(p, shards) == self.shard)
+        cache = nightly.FactsCache(self.facts_cache())
+        tick = _every(2.0)
+        try:
+            with self.output().temporary_path() as tmp, open(tmp, "w", encoding="utf-8") as out:
+                for done, path in enumerate(mine):
+                    if next(tick):
+                        self.progress(done, len(mine), "documents read for the corpus tables")
+                    id_ = ids[path]
+                    found, facts = cache.get(id_) if id_ else (False, None)
+                    if not found:
+                        name = names.get(path, path)
+                        item = read_input(self.raw_dir, name, self.cfg.load.max_bytes)
+                        if isinstance(item, Rejection):
+                            continue
+                        id_ = document_id(item.source_path, item.source_sha256)
+                        facts = corpus_facts(item, self.cfg, ctx)
+                    out.write(dumps({"id": id_, "cached": found, "facts": facts}) + "\n")
+        finally:
+            cache.close()
 
 
 class CorpusTables(_RunTask):
@@ -129,7 +222,13 @@ class CorpusTables(_RunTask):
         return luigi.LocalTarget(str(self.work_dir() / "corpus-tables.json"))
 
     def run(self) -> None:
-        facts = [r for t in self.input() for r in read_jsonl(t.path)]
+        lines = [r for t in self.input() for r in read_jsonl(t.path)]
+        cache = nightly.FactsCache(self.facts_cache(), write=True)
+        try:
+            cache.put_many((r["id"], r["facts"]) for r in lines if not r["cached"])
+        finally:
+            cache.close()
+        facts = [r["facts"] for r in lines if r["facts"] is not None]
         seg = self.cfg.segment_text
         tables = {
             "repeated_lines": corpus.repeated_lines(
@@ -157,7 +256,7 @@ class ProcessShard(_RunTask):
         return luigi.LocalTarget(str(self.work_dir() / f"shard-{self.shard:04d}.jsonl"))
 
     def run(self) -> None:
-        mine = _shard_inputs(self, self.input()["discover"], self.shard)
+        mine = _shard_inputs(self, _read_inventory(self.input()["discover"]), self.shard)
         with self.input()["corpus"].open("r") as handle:
             tables = json.load(handle)
         reads = (read_input(self.raw_dir, p, self.cfg.load.max_bytes) for p in mine)
@@ -167,11 +266,15 @@ class ProcessShard(_RunTask):
             date_orders=tables["date_orders"],
         )
         timings: list[dict[str, float]] = []  # not the documents: a shard may be large
+        tick = _every(2.0)
         with self.output().temporary_path() as tmp, open(tmp, "w", encoding="utf-8") as out:
             for outcome in process_all(reads, self.cfg, ctx, self.config_hash):
                 timings.append(outcome.seconds)
                 out.write(dumps(shard_line(outcome)) + "\n")
+                if next(tick):
+                    self.progress(len(timings), len(mine), "documents cleaned")
             out.write(dumps({"kind": "stats", **stage_stats(timings)}) + "\n")
+        self.progress(len(timings), len(mine), "documents cleaned")
 
 
 def shard_line(outcome: Outcome) -> dict[str, Any]:
@@ -211,6 +314,9 @@ class Deduplicate(_RunTask):
     complete). The outputs are named by the earlier nights they were decided against, so a
     changed history (a night forgotten or recorded since) is decided again, never reused."""
 
+    # one at a time per scheduler: it holds the night's candidate tables in memory
+    resources = {"dedup_memory": 1}  # noqa: RUF012 (Luigi reads the class attribute)
+
     def requires(self) -> list[DedupEntries]:
         return [DedupEntries(shard=i, **self.params()) for i in range(self.cfg.discover.shards)]
 
@@ -225,10 +331,12 @@ class Deduplicate(_RunTask):
     def run(self) -> None:
         settings, index = history.Settings.of(self.cfg), history.index_path(self.clean_dir)
         entries = history.read_entries(Path(target.path) for target in self.input())
-        out = self.output()
-        with out["kept"].temporary_path() as kept:
-            night = self.date.isoformat()
-            decisions = history.deduplicate_night(entries, night, index, Path(kept), settings)
+        self.set_status_message("comparing tonight's documents with each other and the index")
+        with self.state_lock():
+            out = self.output()  # named by the index as it is under the lock
+            with out["kept"].temporary_path() as kept:
+                night = self.date.isoformat()
+                decisions = history.deduplicate_night(entries, night, index, Path(kept), settings)
         result = {k: decisions[k].__dict__ for k in sorted(decisions)}
         with out["decisions"].open("w") as handle:
             json.dump(result, handle, ensure_ascii=False, sort_keys=True)
@@ -259,6 +367,12 @@ class CleanCorpus(_RunTask):
         return luigi.LocalTarget(str(Path(self.clean_dir) / self.date.isoformat() / "_SUCCESS"))
 
     def run(self) -> None:
+        with self.state_lock():
+            if self.complete():  # another run finished this night while we waited
+                return
+            self._write_and_record()
+
+    def _write_and_record(self) -> None:
         index, night = history.index_path(self.clean_dir), self.date.isoformat()
         settings = history.Settings.of(self.cfg)
         partition = Path(self.clean_dir) / night
@@ -266,8 +380,16 @@ class CleanCorpus(_RunTask):
             history.record_partition(index, partition, settings, self.config_hash)
             return
         inputs = self.input()
-        with inputs["discover"].open("r") as handle:
-            inventory = json.load(handle)
+        inventory = _read_inventory(inputs["discover"])
+        now = history.others_fingerprint(index, night)
+        decided = Deduplicate(**self.params()).output()["decisions"].path
+        if inventory["others_fingerprint"] != now or inputs["dedup"]["decisions"].path != decided:
+            raise StateChanged(
+                f"{index}: another night was recorded while this run of {night} was working, so "
+                "its inventory and duplicate decisions are out of date; nothing was written. "
+                "Run the same command again to decide against it."
+            )
+        self.set_status_message("writing the partition")
         with inputs["dedup"]["decisions"].open("r") as handle:
             decisions = json.load(handle)
         shard_lines = [list(read_jsonl(t.path)) for t in inputs["shards"]]
@@ -284,8 +406,55 @@ class CleanCorpus(_RunTask):
                 "config_file": str(self.config),
                 "raw_dir": str(self.raw_dir),
                 "dedup_index": history.describe(index, night),
+                # tonight's inputs are the new ones; the rest were published by other nights
+                "discovered": len(inventory["inputs"]) + len(inventory["unchanged"]),
+                "unchanged": len(inventory["unchanged"]),
             },
             resolved_config=as_dict(self.cfg),
         )
         kept = Path(inputs["dedup"]["kept"].path)
-        history.record_night(index, night, kept, settings, self.config_hash)
+        published = _published_inputs(inventory, partition)
+        history.record_night(index, night, kept, settings, self.config_hash, published)
+
+
+class StateChanged(RuntimeError):
+    """The dedup index changed under a running night: its decisions would be stale."""
+
+
+def _published_inputs(inventory: dict[str, Any], partition: Path) -> list[history.InputRow]:
+    """The inputs a night published, from its records, with the size and time Discover saw when
+    the file then had the same content (so the next night recognises it without reading it)."""
+    stats = {p: entry for p, entry in inventory["new"].items()}
+    rows = []
+    for id_, path, _size, _mtime in history.partition_inputs(partition):
+        size, mtime_ns, seen_id = stats.get(path, (None, None, None))
+        if seen_id == id_:
+            rows.append((id_, path, size, mtime_ns))
+        else:  # changed after it was listed: recognised by its content next time
+            rows.append((id_, path, None, None))
+    return rows
+
+
+class Nightly(RangeDailyBase):
+    """Every missing night from --start to today, oldest first, each after the one before: the
+    job cron or a systemd timer starts, so a missed night is filled in by the next run.
+
+        luigi --module pipeline.tasks Nightly --start 2026-11-01 \\
+            --of-params '{"raw_dir": "raw", "clean_dir": "clean"}'
+    """
+
+    of = luigi.TaskParameter(default=CleanCorpus, description="the task run per night")
+    param_name = luigi.Parameter(  # type: ignore[assignment]
+        default="date", positional=False, description="the per-night task's date parameter"
+    )
+    days_back = luigi.IntParameter(default=60, description="how many days back to fill in")
+
+    def requires(self) -> list[luigi.Task]:
+        tasks: list[luigi.Task] = super().requires()
+        chained: list[luigi.Task] = []
+        before: list[str] = []
+        for task in tasks:  # each night waits for the missing nights before it
+            kwargs = {**task.param_kwargs, "earlier": tuple(before)}
+            chained.append(self.of(**kwargs))
+            before.append(task.param_kwargs["date"].isoformat())
+        return chained

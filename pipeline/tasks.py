@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -85,8 +86,12 @@ class _RunTask(luigi.Task):
         return loaded_config(self.config)[1]
 
     def work_dir(self) -> Path:
-        """Intermediate results users do not read, keyed by config hash and date."""
-        return Path(self.clean_dir) / ".work" / self.config_hash[:16] / self.date.isoformat()
+        """Intermediate results users do not read, keyed by the config hash, the date and the
+        other nights in the dedup index (which decide what is new tonight), so a changed config
+        or history never reuses a stale result."""
+        night = self.date.isoformat()
+        others = history.others_fingerprint(self.index_file(), night)[:12]
+        return Path(self.clean_dir) / ".work" / self.config_hash[:16] / night / others
 
     def index_file(self) -> Path:
         return history.index_path(self.clean_dir)
@@ -101,10 +106,16 @@ class _RunTask(luigi.Task):
         lock = Path(self.clean_dir) / ".state" / "state.lock"
         return nightly.locked(lock, STATE_LOCK_WAIT_SECONDS, "deciding or recording a night")
 
+    def status(self, message: str, percentage: float | None = None) -> None:
+        """Status and progress for the luigid web page and the command line's progress bar."""
+        if self.set_status_message is not None:  # None when run() is called outside a worker
+            self.set_status_message(message)
+        if percentage is not None and self.set_progress_percentage is not None:
+            self.set_progress_percentage(percentage)
+        self.trigger_event(luigi.Event.PROGRESS, self, percentage, message)
+
     def progress(self, done: int, total: int, what: str) -> None:
-        """Progress for the luigid web page (and the command line's progress bar)."""
-        self.set_progress_percentage(round(100.0 * done / total, 1) if total else 100.0)
-        self.set_status_message(f"{done} of {total} {what}")
+        self.status(f"{done} of {total} {what}", round(100.0 * done / total, 1) if total else 100.0)
 
 
 def _every(seconds: float) -> Iterator[bool]:
@@ -131,13 +142,12 @@ class Discover(_RunTask):
         return [CleanCorpus(**self.night_params(previous, tuple(before)))]
 
     def output(self) -> luigi.LocalTarget:
-        others = history.others_fingerprint(self.index_file(), self.date.isoformat())
-        return luigi.LocalTarget(str(self.work_dir() / f"inventory-{others[:12]}.json"))
+        return luigi.LocalTarget(str(self.work_dir() / "inventory.json"))
 
     def run(self) -> None:
         night = self.date.isoformat()
         names, ignored = discover(self.raw_dir, self.cfg.discover.ignore)
-        self.set_status_message(f"{len(names)} files found; checking which are new")
+        self.status(f"{len(names)} files found; checking which are new")
         published = history.Published(self.index_file(), night)
         try:
             new, old = nightly.classify(self.raw_dir, names, published, self.cfg.load.max_bytes)
@@ -239,6 +249,10 @@ class CorpusTables(_RunTask):
             "date_orders": corpus.site_date_orders(
                 ((r["site"], r["votes"]) for r in facts), self.cfg.dates.site_order_min_votes
             ),
+            "facts": {  # for the manifest: how much of the pass was reused
+                "documents": len(lines),
+                "from_cache": sum(1 for r in lines if r["cached"]),
+            },
         }
         with self.output().open("w") as handle:
             json.dump(tables, handle, sort_keys=True)
@@ -331,7 +345,7 @@ class Deduplicate(_RunTask):
     def run(self) -> None:
         settings, index = history.Settings.of(self.cfg), history.index_path(self.clean_dir)
         entries = history.read_entries(Path(target.path) for target in self.input())
-        self.set_status_message("comparing tonight's documents with each other and the index")
+        self.status("comparing tonight's documents with each other and the index")
         with self.state_lock():
             out = self.output()  # named by the index as it is under the lock
             with out["kept"].temporary_path() as kept:
@@ -357,6 +371,7 @@ class CleanCorpus(_RunTask):
             return {}  # only the index entries are missing
         return {
             "discover": Discover(**self.params()),
+            "corpus": CorpusTables(**self.params()),
             "dedup": Deduplicate(**self.params()),
             "shards": [
                 ProcessShard(shard=i, **self.params()) for i in range(self.cfg.discover.shards)
@@ -379,17 +394,19 @@ class CleanCorpus(_RunTask):
         if self.output().exists():
             history.record_partition(index, partition, settings, self.config_hash)
             return
+        # The inventory and the decisions are named by the other nights in the index: when one
+        # was recorded since they were made, the names point at files not made yet.
         inputs = self.input()
-        inventory = _read_inventory(inputs["discover"])
-        now = history.others_fingerprint(index, night)
-        decided = Deduplicate(**self.params()).output()["decisions"].path
-        if inventory["others_fingerprint"] != now or inputs["dedup"]["decisions"].path != decided:
+        if not all(target.exists() for target in luigi.task.flatten(inputs)):
             raise StateChanged(
                 f"{index}: another night was recorded while this run of {night} was working, so "
                 "its inventory and duplicate decisions are out of date; nothing was written. "
                 "Run the same command again to decide against it."
             )
-        self.set_status_message("writing the partition")
+        inventory = _read_inventory(inputs["discover"])
+        with inputs["corpus"].open("r") as handle:
+            facts = json.load(handle)["facts"]
+        self.status("writing the partition")
         with inputs["dedup"]["decisions"].open("r") as handle:
             decisions = json.load(handle)
         shard_lines = [list(read_jsonl(t.path)) for t in inputs["shards"]]
@@ -409,12 +426,15 @@ class CleanCorpus(_RunTask):
                 # tonight's inputs are the new ones; the rest were published by other nights
                 "discovered": len(inventory["inputs"]) + len(inventory["unchanged"]),
                 "unchanged": len(inventory["unchanged"]),
+                "corpus_facts": facts,
             },
             resolved_config=as_dict(self.cfg),
         )
         kept = Path(inputs["dedup"]["kept"].path)
         published = _published_inputs(inventory, partition)
         history.record_night(index, night, kept, settings, self.config_hash, published)
+        # the night is complete: its intermediate results are no longer needed
+        shutil.rmtree(self.work_dir().parent, ignore_errors=True)
 
 
 class StateChanged(RuntimeError):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -20,18 +21,37 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     import luigi
 
-    from pipeline.tasks import CleanCorpus
+    from pipeline import nightly
+    from pipeline.tasks import CleanCorpus, Nightly, build
 
-    task = CleanCorpus(
-        raw_dir=args.raw_dir, clean_dir=args.clean_dir, config=args.config, date=args.date
-    )
-    result = luigi.build(
-        [task], local_scheduler=args.local_scheduler, workers=args.workers, detailed_summary=True
-    )
-    if not result.scheduling_succeeded or result.status.name not in ("SUCCESS",):
-        print(f"error: the run did not complete ({result.status.name})", file=sys.stderr)
+    params = {"raw_dir": args.raw_dir, "clean_dir": args.clean_dir, "config": args.config}
+    task: luigi.Task
+    if args.since is not None:  # every missing night from --since to --date, oldest first
+        now = dt.datetime.combine(args.date, dt.time(12), tzinfo=dt.timezone.utc)
+        task = Nightly(start=args.since, now=int(now.timestamp()), of_params=params)
+    else:
+        task = CleanCorpus(date=args.date, **params)
+    interactive = sys.stderr.isatty() if args.progress is None else args.progress
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    log_dir = Path(args.log_dir) if args.log_dir else Path(args.clean_dir) / ".logs"
+    log_file = log_dir / f"run-{args.date.isoformat()}-{stamp}-{os.getpid()}.log"
+    lock = Path(args.clean_dir) / ".state" / "run.lock"
+    try:
+        with nightly.locked(lock, args.wait, "writing to this clean folder"):
+            ok = build(
+                [task],
+                workers=args.workers,
+                local_scheduler=args.local_scheduler,
+                log_file=log_file,
+                interactive=interactive,
+            )
+    except nightly.Busy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    if not ok:
+        print(f"error: the run did not complete; see {log_file}", file=sys.stderr)
         return 1
-    return _summary(args)
+    return _summary(args) if interactive else 0  # a cron run stays quiet
 
 
 def _summary(args: argparse.Namespace) -> int:
@@ -45,6 +65,8 @@ def _summary(args: argparse.Namespace) -> int:
         f"inputs {m['inputs']}: documents {m['documents']}, duplicates {m['duplicates']}, "
         f"rejected {m['rejected']}"
     )
+    if m.get("unchanged"):
+        print(f"already published by earlier nights (not processed again): {m['unchanged']}")
     if m.get("rejected_by_reason"):
         reasons = ", ".join(f"{k} {v}" for k, v in m["rejected_by_reason"].items())
         print(f"rejected by reason: {reasons}")
@@ -96,6 +118,33 @@ def main(argv: list[str] | None = None) -> int:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="use an in-process scheduler (default) instead of luigid",
+    )
+    run.add_argument(
+        "--since",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="run every missing night from this date to --date, oldest first (Luigi's "
+        "RangeDailyBase; what cron runs, so a missed night is filled in)",
+    )
+    run.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="when another run is writing to the clean folder, wait this long for it "
+        "(default: exit at once with status 3)",
+    )
+    run.add_argument(
+        "--log-dir",
+        default=None,
+        help="where each run writes its log file (default: <clean-dir>/.logs)",
+    )
+    run.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar and the summary (default: when run from a terminal; a cron "
+        "run stays quiet and only logs)",
     )
     run.set_defaults(func=_run)
     summary = sub.add_parser("summary", parents=[common], help="print a partition's counts")

@@ -478,3 +478,78 @@ class Nightly(RangeDailyBase):
             chained.append(self.of(**kwargs))
             before.append(task.param_kwargs["date"].isoformat())
         return chained
+
+
+class _ProgressBar:
+    """One line on the terminal: the running task, its status and a bar (interactive runs)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def __call__(self, task: luigi.Task, percentage: float | None, message: str) -> None:
+        width = 24
+        filled = int(width * (percentage or 0) / 100)
+        bar = "#" * filled + "-" * (width - filled) if percentage is not None else " " * width
+        name = task.get_task_family()
+        shard = getattr(task, "shard", None)
+        label = f"{name}[{shard}]" if shard is not None else name
+        line = f"\r[{bar}] {label}: {message}"[:120]
+        self.stream.write(line.ljust(120))
+        self.stream.flush()
+
+    def done(self) -> None:
+        self.stream.write("\r" + " " * 120 + "\r")
+        self.stream.flush()
+
+
+def build(
+    tasks: list[luigi.Task],
+    *,
+    workers: int,
+    local_scheduler: bool,
+    log_file: Path | None,
+    interactive: bool,
+) -> bool:
+    """Run tasks with Luigi, logging every task's messages to `log_file`; an interactive run shows
+    a progress bar and warnings on the terminal, any other run prints only errors."""
+    import logging
+    import sys
+
+    handlers: list[logging.Handler] = []
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        file_handler.setLevel(logging.INFO)
+        file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        handlers.append(file_handler)
+    terminal = logging.StreamHandler(sys.stderr)
+    terminal.setLevel(logging.WARNING if interactive else logging.ERROR)
+    handlers.append(terminal)
+    luigi.configuration.get_config().set("core", "no_configure_logging", "true")  # ours instead
+    logger = logging.getLogger("luigi-interface")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    logger.handlers, logger.propagate = handlers, False
+    logger.setLevel(logging.INFO)
+    bar = _ProgressBar(sys.stderr) if interactive else None
+    if bar is not None:
+        luigi.Task.event_handler(luigi.Event.PROGRESS)(bar)
+    try:
+        result = luigi.build(
+            tasks,
+            workers=workers,
+            local_scheduler=local_scheduler,
+            detailed_summary=True,
+        )
+    finally:
+        if bar is not None:
+            bar.done()
+            luigi.Task.remove_event_handler(luigi.Event.PROGRESS, bar)
+        for handler in handlers:
+            handler.close()
+        logger.handlers, logger.level, logger.propagate = saved
+    if log_file is not None:
+        with open(log_file, "a", encoding="utf-8") as handle:
+            handle.write(result.summary_text + "\n")
+    return bool(
+        result.scheduling_succeeded and result.status.name in ("SUCCESS", "SUCCESS_WITH_RETRY")
+    )

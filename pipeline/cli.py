@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -35,9 +36,16 @@ def _run(args: argparse.Namespace) -> int:
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     log_dir = Path(args.log_dir) if args.log_dir else Path(args.clean_dir) / ".logs"
     log_file = log_dir / f"run-{args.date.isoformat()}-{stamp}-{os.getpid()}.log"
+    # With the local scheduler, one run per clean folder at a time; with luigid, the scheduler
+    # hands each task to one worker, so several workers (on several machines) run together.
     lock = Path(args.clean_dir) / ".state" / "run.lock"
+    held = (
+        nightly.locked(lock, args.wait, "writing to this clean folder")
+        if args.local_scheduler
+        else contextlib.nullcontext()
+    )
     try:
-        with nightly.locked(lock, args.wait, "writing to this clean folder"):
+        with held:
             ok = build(
                 [task],
                 workers=args.workers,

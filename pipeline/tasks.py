@@ -525,7 +525,10 @@ def build(
     terminal = logging.StreamHandler(sys.stderr)
     terminal.setLevel(logging.WARNING if interactive else logging.ERROR)
     handlers.append(terminal)
-    luigi.configuration.get_config().set("core", "no_configure_logging", "true")  # ours instead
+    config = luigi.configuration.get_config()
+    config.set("core", "no_configure_logging", "true")  # the handlers below instead
+    if not local_scheduler:  # wait for tasks other workers run, then go on with what follows
+        config.set("worker", "keep_alive", "true")
     logger = logging.getLogger("luigi-interface")
     saved = (logger.handlers[:], logger.level, logger.propagate)
     logger.handlers, logger.propagate = handlers, False
@@ -535,11 +538,17 @@ def build(
         luigi.Task.event_handler(luigi.Event.PROGRESS)(bar)
     try:
         result = luigi.build(
-            tasks,
-            workers=workers,
-            local_scheduler=local_scheduler,
-            detailed_summary=True,
+            tasks, workers=workers, local_scheduler=local_scheduler, detailed_summary=True
         )
+        # With luigid, a worker stops when what is left is running on another worker: wait for
+        # it (asking again, so work that worker gives up is taken over), unless a task failed.
+        while not local_scheduler and not all(task.complete() for task in tasks):
+            if "FAILED" in result.status.name:  # FAILED, SCHEDULING_FAILED, ...
+                break
+            time.sleep(1.0)
+            result = luigi.build(
+                tasks, workers=workers, local_scheduler=local_scheduler, detailed_summary=True
+            )
     finally:
         if bar is not None:
             bar.done()
@@ -550,6 +559,6 @@ def build(
     if log_file is not None:
         with open(log_file, "a", encoding="utf-8") as handle:
             handle.write(result.summary_text + "\n")
-    return bool(
-        result.scheduling_succeeded and result.status.name in ("SUCCESS", "SUCCESS_WITH_RETRY")
-    )
+    # With luigid, tasks this worker scheduled may have been run by another worker (Luigi then
+    # reports them "not run"): success is that every requested task is complete, whoever ran it.
+    return bool(result.scheduling_succeeded and all(task.complete() for task in tasks))

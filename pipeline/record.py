@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Version of the output records' layout (pipeline/schema/*.schema.json); every record carries it.
-# Bump the minor number for added optional fields, the major one for anything a reader must adapt to.
+# Bump the minor number for added optional fields, the major one for changes readers must adapt to.
 SCHEMA_VERSION = "1.0"
 
 # Labels a line of a document can carry. Only "body" lines form the text; every

@@ -71,7 +71,9 @@ def test_a_duplicate_is_a_document_that_names_its_keeper(records):
     dup = records["duplicate"][0]
     assert _errors(dup, "document")  # the duplicate fields are not part of a document
     no_keeper = {k: v for k, v in dup.items() if k != "duplicate_of"}
-    assert any("'duplicate_of' is a required property" in e for e in _errors(no_keeper, "duplicate"))
+    assert any(
+        "'duplicate_of' is a required property" in e for e in _errors(no_keeper, "duplicate")
+    )
     assert _errors({**dup, "duplicate_kind": "similar"}, "duplicate")
     assert _errors({**dup, "text": 3}, "duplicate")  # the document part is checked too
 

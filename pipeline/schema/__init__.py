@@ -16,7 +16,11 @@ from typing import Any
 
 from pipeline.record import SCHEMA_VERSION
 
-KINDS = {"document": "documents.jsonl", "duplicate": "duplicates.jsonl", "rejected": "rejected.jsonl"}
+KINDS = {
+    "document": "documents.jsonl",
+    "duplicate": "duplicates.jsonl",
+    "rejected": "rejected.jsonl",
+}
 # which schema a partition file's lines follow
 FILE_KINDS = {name: kind for kind, name in KINDS.items()}
 

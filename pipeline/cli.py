@@ -62,6 +62,34 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _explain(args: argparse.Namespace) -> int:
+    import os
+
+    from pipeline import explain
+
+    date = args.date.isoformat() if args.date else None
+    found = explain.find(args.clean_dir, args.key, date)
+    if not found:
+        where = (
+            f"partition {args.clean_dir}/{date}" if date else f"any partition of {args.clean_dir}"
+        )
+        print(
+            f"error: no record with id or source path {explain.safe(args.key)!r} in {where}",
+            file=sys.stderr,
+        )
+        return 1
+    if args.color == "auto":
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    else:
+        color = args.color == "always"
+    shown = found if args.all else found[:1]
+    for i, item in enumerate(shown):
+        others = [] if args.all else found[1:]
+        text = explain.explain(item, args.clean_dir, args.raw_dir, color, args.full, others)
+        sys.stdout.write(("\n" if i else "") + text)
+    return 0
+
+
 def _forget_night(args: argparse.Namespace) -> int:
     from pipeline import history
 
@@ -112,6 +140,36 @@ def main(argv: list[str] | None = None) -> int:
     forget.add_argument("night", type=dt.date.fromisoformat, help="the partition date, YYYY-MM-DD")
     forget.add_argument("--clean-dir", default="clean", help="folder of output partitions")
     forget.set_defaults(func=_forget_night)
+    explain = sub.add_parser(
+        "explain",
+        help="show a document's journey: kept and removed lines with their rules, encoding "
+        "repairs, foreign-script spans, the date, the language, its duplicate or rejection",
+        description="Find a record by id or source path in the partitions (newest first) and "
+        "show what the pipeline did to it. The original lines are re-read from the raw file "
+        "when it is still there and unchanged, else taken from the record's provenance.",
+    )
+    explain.add_argument(
+        "key", help="a record id (16 hex digits) or a source path (as in records, or raw/...)"
+    )
+    explain.add_argument("--clean-dir", default="clean", help="folder of output partitions")
+    explain.add_argument(
+        "--date",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="look only in this partition (default: every complete partition, newest first)",
+    )
+    explain.add_argument(
+        "--raw-dir", default=None, help="where the raw file is now (default: the run's --raw-dir)"
+    )
+    explain.add_argument("--all", action="store_true", help="show every partition's record")
+    explain.add_argument("--full", action="store_true", help="do not shorten long lines")
+    explain.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the output (auto: only on a terminal, and not when NO_COLOR is set)",
+    )
+    explain.set_defaults(func=_explain)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

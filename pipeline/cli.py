@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline.config import ConfigError, load_config
+from pipeline.config import ConfigError, config_problems, load_config
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -53,10 +53,11 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    try:
-        load_config(args.config)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    problems = config_problems(args.config)
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if problems:
+        print(f"{args.config}: {len(problems)} problem(s)", file=sys.stderr)
         return 2
     print(f"{args.config}: valid")
     return 0

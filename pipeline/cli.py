@@ -48,7 +48,10 @@ def _summary(args: argparse.Namespace) -> int:
     if m.get("rejected_by_reason"):
         reasons = ", ".join(f"{k} {v}" for k, v in m["rejected_by_reason"].items())
         print(f"rejected by reason: {reasons}")
-    print(f"output: {part}/ (documents.jsonl, duplicates.jsonl, rejected.jsonl, manifest.json)")
+    files = ["documents.jsonl", "duplicates.jsonl", "rejected.jsonl", "manifest.json"]
+    if (part / "documents.parquet").exists():
+        files.insert(3, "*.parquet")
+    print(f"output: {part}/ ({', '.join(files)})")
     return 0
 
 

@@ -76,6 +76,12 @@ class RunnerConfig:
 
 
 @dataclass(frozen=True)
+class OutputConfig:
+    # also write documents/duplicates/rejected.parquet beside the JSONL files (needs pyarrow)
+    parquet: bool = False
+
+
+@dataclass(frozen=True)
 class PipelineConfig:
     discover: DiscoverConfig = DiscoverConfig()
     load: load.Config = load.Config()
@@ -89,6 +95,7 @@ class PipelineConfig:
     signature: signature_step.Config = signature_step.Config()
     dedup: DedupConfig = DedupConfig()
     runner: RunnerConfig = RunnerConfig()
+    output: OutputConfig = OutputConfig()
 
 
 def _type_name(tp: Any) -> str:
@@ -195,6 +202,16 @@ def _build(cls: Any, data: Any, prefix: str, fname: str) -> Any:
 def parse_config(data: Any, fname: str = "<config>") -> PipelineConfig:
     """Validate an already-parsed mapping into a PipelineConfig."""
     cfg: PipelineConfig = _build(PipelineConfig, data, "", fname)
+    if cfg.output.parquet:
+        from pipeline.parquet_out import available
+
+        if not available():
+            _problem(
+                ConfigError(
+                    f"{fname}: key 'output.parquet' is true, which needs the pyarrow package: "
+                    "pip install 'clean-pipeline[parquet]'"
+                )
+            )
     if cfg.signature.num_perm % cfg.dedup.bands:
         raise ConfigError(
             f"{fname}: key 'dedup.bands' must divide signature.num_perm "

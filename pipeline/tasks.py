@@ -286,6 +286,7 @@ class CleanCorpus(_RunTask):
                 "dedup_index": history.describe(index, night),
             },
             resolved_config=as_dict(self.cfg),
+            parquet=self.cfg.output.parquet,
         )
         kept = Path(inputs["dedup"]["kept"].path)
         history.record_night(index, night, kept, settings, self.config_hash)

@@ -29,8 +29,9 @@ def ctx() -> Context:
     return Context(run_date=RUN_DATE)
 
 
-def clean_corpus(raw_dir: Path, clean_dir: Path) -> Path:
-    """Run CleanCorpus with the real local Luigi scheduler; returns the partition folder."""
+def clean_corpus(raw_dir: Path, clean_dir: Path, config: Path | None = None) -> Path:
+    """Run CleanCorpus with the real local Luigi scheduler (the shipped config unless `config`
+    is given); returns the partition folder."""
     import luigi
 
     from pipeline.tasks import CleanCorpus
@@ -38,7 +39,7 @@ def clean_corpus(raw_dir: Path, clean_dir: Path) -> Path:
     task = CleanCorpus(
         raw_dir=str(raw_dir),
         clean_dir=str(clean_dir),
-        config=str(ROOT / "config" / "pipeline.yaml"),
+        config=str(config or ROOT / "config" / "pipeline.yaml"),
         date=RUN_DATE,
     )
     assert luigi.build([task], local_scheduler=True, log_level="WARNING")

@@ -184,6 +184,9 @@ def _original_lines(found: Found, raw_dir: Path | None) -> Lines:
         cfg = parse_config(resolved, str(found.partition / "config.resolved.json"))
     except (OSError, ValueError) as exc:
         return None, None, f"the run's configuration cannot be read ({exc})"
+    path = raw_dir / prov["source_path"]
+    if not path.exists() and not path.is_symlink():
+        return None, None, f"the raw file {path} is no longer there"
     item = read_input(raw_dir, prov["source_path"], cfg.load.max_bytes)
     if isinstance(item, Rejection):
         return None, None, f"the raw file is not readable now ({item.reason})"
@@ -220,7 +223,7 @@ def _lines_section(p: Painter, found: Found, raw_dir: Path | None, full: bool) -
     p.heading(f"Lines: {kept} paragraphs kept, {len(removed)} pieces removed")
     html = prov.get("input_format") == "html"
     if lines is None:
-        p.add(p.style(f"  ({how}; showing what provenance kept)", "dim"))
+        p.add(p.style(f"  ({safe(how)}; showing what provenance kept)", "dim"))
         for entry in sorted(removed, key=lambda e: (e["line"], e["start"])):
             p.add(
                 f"  {entry['line']:>4} - ", p.doc(_short(entry["text"], full)), " ", _rule(p, entry)
@@ -230,7 +233,7 @@ def _lines_section(p: Painter, found: Found, raw_dir: Path | None, full: bool) -
             p.add("       + ", p.doc(_short(para, full), "kept"))
         return
     legend = "+ in the kept text, ? not found in it" if html else "+ kept"
-    p.add(p.style(f"  ({how}; {legend}, - removed, ~ kept in part)", "dim"))
+    p.add(p.style(f"  ({safe(how)}; {legend}, - removed, ~ kept in part)", "dim"))
     by_line: dict[int, list[dict[str, Any]]] = {}
     for entry in removed:
         by_line.setdefault(entry["line"], []).append(entry)

@@ -1,0 +1,228 @@
+"""The command line (console script clean-pipeline): help on every subcommand, `run` with the
+Luigi command's parameters, `validate-config` listing every problem, and `explain` on the real
+sample corpus."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from conftest import RAW, RUN_DATE, clean_corpus, read_jsonl
+from pipeline import cli
+from pipeline.tasks import CleanCorpus
+
+DATE = RUN_DATE.isoformat()
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def help_text(capsys, *argv: str) -> str:
+    with pytest.raises(SystemExit) as stop:
+        cli.main([*argv, "--help"])
+    assert stop.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_every_subcommand_has_help(capsys):
+    top = help_text(capsys)
+    commands = re.search(r"\{([a-z,-]+)\}", top).group(1).split(",")
+    assert {"run", "summary", "validate-config", "forget-night", "explain"} <= set(commands)
+    for command in commands:
+        text = help_text(capsys, command)
+        assert f"usage: clean-pipeline {command}" in text
+        options = re.findall(r"^  (--?[a-z-]+|[a-z]+)\b.*?\S", text, re.M)
+        assert options, command
+
+
+def test_run_takes_the_parameters_of_the_luigi_command(capsys):
+    text = help_text(capsys, "run")
+    for name in CleanCorpus.get_param_names():
+        assert f"--{name.replace('_', '-')}" in text
+    for luigi_option in ("--workers", "--local-scheduler", "--no-local-scheduler"):
+        assert luigi_option in text
+
+
+def test_run_gives_the_luigi_command_s_output(capsys, tmp_path, explained):
+    code, out, _ = run_cli(
+        capsys, "run", "--raw-dir", str(RAW), "--clean-dir", str(tmp_path), "--date", DATE,
+        "--workers", "2",
+    )  # fmt: skip
+    assert code == 0
+    assert "inputs 16: documents 7, duplicates 7, rejected 2" in out
+    for name in ("documents.jsonl", "duplicates.jsonl", "rejected.jsonl"):
+        assert (tmp_path / DATE / name).read_bytes() == (explained / name).read_bytes()
+
+
+def test_validate_config_reports_every_problem(capsys, tmp_path):
+    bad = tmp_path / "pipeline.yaml"
+    bad.write_text(
+        "dedup:\n  threshold: high\n  bandz: 3\ndiscover:\n  shards: 0\n"
+        "language:\n  keep_languages: en\nsegment_text:\n  citation_markers: delete\n"
+    )
+    code, out, err = run_cli(capsys, "validate-config", "--config", str(bad))
+    assert code == 2 and not out
+    expected = [
+        "key 'dedup.threshold' must be a number, got 'high'",
+        "key 'dedup.bandz' is not a known option",
+        "key 'discover.shards' must be >= 1, got 0",
+        "key 'language.keep_languages' must be a list, got 'en'",
+        "key 'segment_text.citation_markers' must be one of ['remove', 'keep']",
+        "key 'segment_text.rules_file' names",  # no boilerplate.yaml beside it
+    ]
+    for message in expected:
+        assert f"error: {bad}: {message}" in err
+    assert f"{bad}: 6 problem(s)" in err
+
+
+def test_validate_config_accepts_the_shipped_config(capsys):
+    code, out, _ = run_cli(capsys, "validate-config", "--config", "config/pipeline.yaml")
+    assert (code, out) == (0, "config/pipeline.yaml: valid\n")
+
+
+def test_the_run_still_stops_at_the_first_problem(capsys, tmp_path):
+    bad = tmp_path / "pipeline.yaml"
+    bad.write_text("dedup:\n  threshold: high\ndiscover:\n  shards: 0\n")
+    code, _, err = run_cli(capsys, "run", "--config", str(bad), "--clean-dir", str(tmp_path / "c"))
+    assert code == 2
+    assert err.count("error:") == 1 and "dedup.threshold" in err
+    assert not (tmp_path / "c").exists()
+
+
+# explain, on the sample corpus
+
+
+@pytest.fixture(scope="module")
+def explained(tmp_path_factory):
+    return clean_corpus(RAW, tmp_path_factory.mktemp("clean"))
+
+
+def explain(capsys, partition, *argv: str) -> str:
+    code, out, err = run_cli(capsys, "explain", *argv, "--clean-dir", str(partition.parent))
+    assert code == 0, err
+    return out
+
+
+def test_explain_shows_how_an_ambiguous_date_was_resolved(capsys, explained):
+    out = explain(capsys, explained, "002_bf9c0ceb983e1a5f.txt")
+    assert out.startswith("002_bf9c0ceb983e1a5f.txt  kept document, night 2026-11-21")
+    assert '2026-01-03 from the dateline "Written on 01/03/2026"' in out
+    assert 'ambiguous: "01/03/2026" reads as dmy 2026-03-01, mdy 2026-01-03' in out
+    assert "resolved by weekday: 2026-01-03 fits, 2026-03-01 does not" in out
+    assert "Saturday 3rd" in out
+    assert "- Written on 01/03/2026 [dateline · header-cue-with-date]" in out
+    assert "- Victor Cohen [byline · name-after-title]" in out
+    assert "en, confidence 1.0" in out
+
+
+def test_explain_shows_each_removed_line_with_its_rule(capsys, explained):
+    out = explain(capsys, explained, "001_ea4337dc22b15d88.txt")
+    lines = out.splitlines()
+    assert "     8 - Support SouthFront [chrome · donation-appeal]" in lines
+    assert "    42 - Support SouthFront [chrome · donation-appeal]" in lines
+    assert "    10 - Originally appeared at ZeroHedge [attribution · syndication-note]" in lines
+    assert 'Arab span on line 4: "يوم متبقٍ" -> removed-with-line' in out
+
+
+def test_explain_s_kept_lines_are_the_document_s_text(capsys, explained):
+    for record in read_jsonl(explained / "documents.jsonl"):
+        if record["provenance"]["input_format"] != "text":
+            continue
+        out = explain(capsys, explained, record["id"], "--full")
+        # + a kept line, ~ a line kept without the pieces listed under it (citation markers)
+        kept = re.findall(r"^ +\d+ ([+~]) (.*)$", out, re.M)
+        paragraphs = record["text"].split("\n")
+        assert len(kept) == len(paragraphs), record["provenance"]["source_path"]
+        for (mark, line), paragraph in zip(kept, paragraphs, strict=True):
+            assert line == paragraph if mark == "+" else len(line) > len(paragraph)
+
+
+def test_explain_a_duplicate_names_the_kept_document(capsys, explained):
+    out = explain(capsys, explained, "105_seed002_near_duplicate.txt")
+    assert "duplicate (not in documents.jsonl)" in out
+    assert (
+        "near duplicate of 518e3a8ca8ca5907 (002_bf9c0ceb983e1a5f.txt), kept in night 2026-11-21"
+    ) in out
+    assert "similarity 0.940" in out
+    assert "- By Victor Cohen | 4 min read [byline · byline-cue]" in out  # part of line 8
+
+
+def test_explain_shows_the_encoding_repair(capsys, explained):
+    out = explain(capsys, explained, "103_seed000_mojibake.txt")
+    assert "exact duplicate of 1b678da2c25fbfe7 (000_c350f78d65b07a85.txt)" in out
+    assert "ftfy repaired 9 line(s)" in out
+    assert "encode sloppy-windows-1252 then decode utf-8" in out
+    assert "was: Colombiaâ€™s military" in out
+    assert "\\x9d" in out  # the C1 control of the mojibake, shown escaped
+
+
+def test_explain_a_legacy_encoding_and_an_html_page(capsys, explained):
+    assert "cp1252 (by charset-normalizer" in explain(capsys, explained, "101_seed002_cp1252.txt")
+    out = explain(capsys, explained, "100_news_page.html")
+    assert "html input" in out
+    assert "[boilerplate · trafilatura:not-main-text]" in out
+    assert "2026-01-05 from the html-metadata" in out
+
+
+def test_explain_a_rejected_input_says_why(capsys, explained):
+    out = explain(capsys, explained, "110_binary.txt")
+    assert "rejected input" in out
+    assert "stage load, reason binary" in out
+    assert "110_binary.txt: starts with the signature of a binary file format" in out
+
+
+def test_explain_finds_a_record_by_id_or_by_raw_path(capsys, explained):
+    by_id = explain(capsys, explained, "518e3a8ca8ca5907")
+    by_path = explain(capsys, explained, f"{RAW}/002_bf9c0ceb983e1a5f.txt")
+    assert by_id == by_path == explain(capsys, explained, "002_bf9c0ceb983e1a5f.txt")
+    dated = explain(capsys, explained, "518e3a8ca8ca5907", "--date", DATE)
+    assert dated == by_id
+
+
+def test_explain_an_unknown_record_fails(capsys, explained):
+    code, out, err = run_cli(capsys, "explain", "nope.txt", "--clean-dir", str(explained.parent))
+    assert code == 1 and not out
+    assert "no record with id or source path 'nope.txt'" in err
+
+
+def test_explain_without_the_raw_file_uses_provenance(capsys, tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / "002_bf9c0ceb983e1a5f.txt", raw)
+    partition = clean_corpus(raw, tmp_path / "clean")
+    (raw / "002_bf9c0ceb983e1a5f.txt").write_text("changed since the run")
+    out = explain(capsys, partition, "002_bf9c0ceb983e1a5f.txt")
+    assert "the raw file has changed since the run" in out
+    assert "Written on 01/03/2026 [dateline · header-cue-with-date]" in out
+    assert "kept text:" in out
+    (raw / "002_bf9c0ceb983e1a5f.txt").unlink()
+    gone = explain(capsys, partition, "002_bf9c0ceb983e1a5f.txt")
+    assert f"the raw file {raw}/002_bf9c0ceb983e1a5f.txt is no longer there" in gone
+
+
+def test_explain_never_prints_a_document_s_escape_sequences(capsys, tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    name = "evil\x1b]0;owned\x07\u202e.txt"
+    body = "A reader's letter about the council meeting and what it decided for the town. " * 4
+    (raw / name).write_text(f"Headline of the letter page today\n\n{body}\n")
+    partition = clean_corpus(raw, tmp_path / "clean")
+    out = explain(capsys, partition, name, "--color", "never")
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "evil\\x1b]0;owned\\x07\\u202e.txt" in out
+    coloured = explain(capsys, partition, name, "--color", "always")
+    escapes = re.findall(r"\x1b[^m]*m?", coloured)
+    assert escapes and all(re.fullmatch(r"\x1b\[[0-9;]*m", e) for e in escapes)
+
+
+def test_explain_colours_only_when_asked_or_on_a_terminal(capsys, explained):
+    plain = explain(capsys, explained, "001_ea4337dc22b15d88.txt")  # captured: not a terminal
+    assert "\x1b" not in plain
+    coloured = explain(capsys, explained, "001_ea4337dc22b15d88.txt", "--color", "always")
+    assert "\x1b[31m" in coloured  # removed lines in red
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain

@@ -50,8 +50,9 @@ def options() -> list[tuple[str, str, Any, dict[str, Any]]]:
     return out
 
 
-def yaml_comments(path: Path = YAML) -> dict[str, str]:
+def yaml_comments(path: Path | None = None) -> dict[str, str]:
     """{"section.option": the comment lines above it, joined} from config/pipeline.yaml."""
+    path = path or YAML
     comments: dict[str, str] = {}
     section = None
     pending: list[str] = []

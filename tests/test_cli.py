@@ -226,3 +226,34 @@ def test_explain_colours_only_when_asked_or_on_a_terminal(capsys, explained):
     coloured = explain(capsys, explained, "001_ea4337dc22b15d88.txt", "--color", "always")
     assert "\x1b[31m" in coloured  # removed lines in red
     assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+
+
+# the README's configuration reference
+
+
+def test_the_readme_configuration_reference_is_up_to_date():
+    from pipeline import config_reference
+
+    assert config_reference.problems() == []
+    readme = config_reference.README.read_text(encoding="utf-8")
+    assert config_reference.updated_readme(readme) == readme, (
+        "README.md is out of date: run python -m pipeline.config_reference"
+    )
+    for section, name, _tp, _meta in config_reference.options():
+        assert f"| `{name}` |" in readme, f"{section}.{name}"
+
+
+def test_the_reference_catches_an_option_missing_from_the_yaml(tmp_path, monkeypatch):
+    from pipeline import config_reference
+
+    yaml_text = config_reference.YAML.read_text(encoding="utf-8")
+    edited = tmp_path / "pipeline.yaml"
+    edited.write_text(
+        yaml_text.replace("  shards: 4\n", "  shards: 8\n").replace(
+            "  # seed of the MinHash permutations\n  seed: 1\n", ""
+        )
+    )
+    monkeypatch.setattr(config_reference, "YAML", edited)
+    found = config_reference.problems()
+    assert any("option signature.seed is missing" in p for p in found)
+    assert any("option discover.shards shows 8, but its default is 4" in p for p in found)

@@ -1,5 +1,5 @@
 """Command line around the same Luigi tasks:
-`clean-pipeline run | summary | validate-config | forget-night DATE`."""
+`clean-pipeline run | summary | validate-config | explain ID|PATH | forget-night DATE`."""
 
 from __future__ import annotations
 

@@ -9,11 +9,12 @@ import shutil
 
 import pytest
 
-from conftest import RAW, RUN_DATE, clean_corpus, read_jsonl
+from conftest import RAW, ROOT, RUN_DATE, clean_corpus, read_jsonl
 from pipeline import cli
 from pipeline.tasks import CleanCorpus
 
 DATE = RUN_DATE.isoformat()
+CONFIG = str(ROOT / "config" / "pipeline.yaml")
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
@@ -51,6 +52,7 @@ def test_run_takes_the_parameters_of_the_luigi_command(capsys):
 def test_run_gives_the_luigi_command_s_output(capsys, tmp_path, explained):
     code, out, _ = run_cli(
         capsys, "run", "--raw-dir", str(RAW), "--clean-dir", str(tmp_path), "--date", DATE,
+        "--config", CONFIG,
         "--workers", "2",
     )  # fmt: skip
     assert code == 0
@@ -81,8 +83,8 @@ def test_validate_config_reports_every_problem(capsys, tmp_path):
 
 
 def test_validate_config_accepts_the_shipped_config(capsys):
-    code, out, _ = run_cli(capsys, "validate-config", "--config", "config/pipeline.yaml")
-    assert (code, out) == (0, "config/pipeline.yaml: valid\n")
+    code, out, _ = run_cli(capsys, "validate-config", "--config", CONFIG)
+    assert (code, out) == (0, f"{CONFIG}: valid\n")
 
 
 def test_the_run_still_stops_at_the_first_problem(capsys, tmp_path):
@@ -257,3 +259,25 @@ def test_the_reference_catches_an_option_missing_from_the_yaml(tmp_path, monkeyp
     found = config_reference.problems()
     assert any("option signature.seed is missing" in p for p in found)
     assert any("option discover.shards shows 8, but its default is 4" in p for p in found)
+
+
+def test_explain_across_nights_names_the_night_that_kept_the_document(capsys, tmp_path):
+    clean = str(tmp_path / "clean")
+    for night in ("2026-11-20", "2026-11-21"):
+        code, _, err = run_cli(capsys, "run", "--raw-dir", str(RAW), "--clean-dir", clean,
+                               "--date", night, "--config", CONFIG)  # fmt: skip
+        assert code == 0, err
+    # the second night saw the same files again: all duplicates of the first night's documents
+    code, out, _ = run_cli(capsys, "explain", "002_bf9c0ceb983e1a5f.txt", "--clean-dir", clean)
+    assert out.startswith(
+        "002_bf9c0ceb983e1a5f.txt  duplicate (not in documents.jsonl), night 2026-11-21"
+    )
+    assert "also in night 2026-11-20 as document" in out
+    assert (
+        "exact duplicate of 518e3a8ca8ca5907 (002_bf9c0ceb983e1a5f.txt), kept in night 2026-11-20"
+        in out
+    )
+    code, every, _ = run_cli(capsys, "explain", "002_bf9c0ceb983e1a5f.txt", "--clean-dir", clean,
+                             "--all")  # fmt: skip
+    assert every.count("002_bf9c0ceb983e1a5f.txt  ") == 2
+    assert "kept document, night 2026-11-20" in every

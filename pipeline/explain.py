@@ -76,10 +76,17 @@ class Painter:
 
     def doc(self, text: str, style: str | None = None) -> str:
         """Document text: escaped, then styled (an escape stands out in reverse video)."""
-        out = []
+        out: list[str] = []
+        run: list[str] = []
         for ch in text:
-            out.append(self.style(_escape(ch), "escape") if _unsafe(ch) else ch)
-        return self.style("".join(out), style)
+            if _unsafe(ch):
+                out.append(self.style("".join(run), style))
+                out.append(self.style(_escape(ch), "escape"))
+                run = []
+            else:
+                run.append(ch)
+        out.append(self.style("".join(run), style))
+        return "".join(out)
 
     def add(self, *parts: str) -> None:
         self.lines.append("".join(parts))
@@ -133,9 +140,9 @@ def _keys(key: str, clean_dir: Path, partition: Path) -> set[str]:
     return keys
 
 
-def _matches(keys: set[str], line: str) -> Iterator[dict[str, Any]]:
+def _matches(keys: set[str], line: str, always: bool = False) -> Iterator[dict[str, Any]]:
     # cheap test first: a partition can hold millions of lines
-    if any(json.dumps(k, ensure_ascii=False)[1:-1] in line for k in keys):
+    if always or any(json.dumps(k, ensure_ascii=False)[1:-1] in line for k in keys):
         yield json.loads(line)
 
 
@@ -154,7 +161,8 @@ def find(clean_dir: str | Path, key: str, date: str | None = None) -> list[Found
                 continue
             with open(path, encoding="utf-8") as handle:
                 for line in handle:
-                    for record in _matches(keys, line):
+                    # a rejection's id is not in its line: parse every one (they are few)
+                    for record in _matches(keys, line, kind == "rejected"):
                         item = Found(kind, night, partition, record)
                         if item.source_path in keys or item.id in keys:
                             found.append(item)

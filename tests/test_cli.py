@@ -11,6 +11,7 @@ import pytest
 
 from conftest import RAW, ROOT, RUN_DATE, clean_corpus, read_jsonl
 from pipeline import cli
+from pipeline.record import document_id
 from pipeline.tasks import CleanCorpus
 
 DATE = RUN_DATE.isoformat()
@@ -176,6 +177,9 @@ def test_explain_a_rejected_input_says_why(capsys, explained):
     assert "rejected input" in out
     assert "stage load, reason binary" in out
     assert "110_binary.txt: starts with the signature of a binary file format" in out
+    rejection = next(r for r in read_jsonl(explained / "rejected.jsonl") if r["reason"] == "binary")
+    rejection_id = document_id(rejection["source_path"], rejection["source_sha256"])
+    assert explain(capsys, explained, rejection_id) == out  # the id it would have had
 
 
 def test_explain_finds_a_record_by_id_or_by_raw_path(capsys, explained):

@@ -285,3 +285,37 @@ def test_explain_across_nights_names_the_night_that_kept_the_document(capsys, tm
                              "--all")  # fmt: skip
     assert every.count("002_bf9c0ceb983e1a5f.txt  ") == 2
     assert "kept document, night 2026-11-20" in every
+
+
+def _explain_on_a_terminal(partition, **env: str) -> str:
+    """Run the installed clean-pipeline command with its output on a pseudo-terminal."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    command = str(Path(sys.executable).parent / "clean-pipeline")
+    master, slave = pty.openpty()
+    args = [command, "explain", "001_ea4337dc22b15d88.txt", "--clean-dir", str(partition.parent)]
+    environ = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | env
+    proc = subprocess.Popen(args, stdout=slave, stderr=subprocess.DEVNULL, env=environ)
+    os.close(slave)  # read while the command writes: a terminal's buffer is small
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the command exited and closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    proc.wait(timeout=120)
+    assert proc.returncode == 0
+    return b"".join(chunks).decode("utf-8")
+
+
+def test_explain_colours_a_terminal_unless_no_color_is_set(explained):
+    assert "\x1b[31m" in _explain_on_a_terminal(explained)
+    assert "\x1b" not in _explain_on_a_terminal(explained, NO_COLOR="1")

@@ -117,9 +117,18 @@ def main(argv: list[str] | None = None) -> int:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--clean-dir", default="clean", help="folder of output partitions")
     common.add_argument(
-        "--date", type=dt.date.fromisoformat, default=dt.date.today(), help="partition date"
+        "--date",
+        type=dt.date.fromisoformat,
+        default=dt.date.today(),
+        help="the partition's date, YYYY-MM-DD (default: today)",
     )
-    run = sub.add_parser("run", parents=[common], help="run the whole pipeline (CleanCorpus)")
+    run = sub.add_parser(
+        "run",
+        parents=[common],
+        help="run the whole pipeline (CleanCorpus)",
+        description="The nightly job: the Luigi command's CleanCorpus with the same parameters. "
+        "Checks the configuration before any work, then prints the partition's summary.",
+    )
     run.add_argument("--raw-dir", default="raw", help="folder of raw documents")
     run.add_argument("--config", default="config/pipeline.yaml", help="pipeline config file")
     run.add_argument("--workers", type=int, default=1, help="Luigi workers (shards in parallel)")
@@ -130,10 +139,24 @@ def main(argv: list[str] | None = None) -> int:
         help="use an in-process scheduler (default) instead of luigid",
     )
     run.set_defaults(func=_run)
-    summary = sub.add_parser("summary", parents=[common], help="print a partition's counts")
+    summary = sub.add_parser(
+        "summary",
+        parents=[common],
+        help="print a partition's counts",
+        description="Print the counts of a complete partition: inputs, documents, duplicates, "
+        "rejections by reason, and where the files are.",
+    )
     summary.set_defaults(func=_summary)
-    validate = sub.add_parser("validate-config", help="check a config file and report problems")
-    validate.add_argument("--config", default="config/pipeline.yaml")
+    validate = sub.add_parser(
+        "validate-config",
+        help="check a config file and report problems",
+        description="Check a pipeline config file (and the rules file it names) and list every "
+        "problem, each with the file, the key and the expected type or range. Exits 2 when there "
+        "is one.",
+    )
+    validate.add_argument(
+        "--config", default="config/pipeline.yaml", help="the config file to check"
+    )
     validate.set_defaults(func=_validate)
     forget = sub.add_parser(
         "forget-night",

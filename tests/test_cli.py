@@ -38,8 +38,12 @@ def test_every_subcommand_has_help(capsys):
     for command in commands:
         text = help_text(capsys, command)
         assert f"usage: clean-pipeline {command}" in text
-        options = re.findall(r"^  (--?[a-z-]+|[a-z]+)\b.*?\S", text, re.M)
-        assert options, command
+        # every argument has a line of help: on its own line, or on the next one
+        lines = text.split("options:")[0].splitlines() + text.split("options:")[1].splitlines()
+        for i, line in enumerate(lines):
+            if re.match(r"^  [-a-z]", line) and not re.search(r"\S  +\S", line.strip()):
+                following = lines[i + 1] if i + 1 < len(lines) else ""
+                assert following.startswith(" " * 8), f"{command}: no help for {line.strip()}"
 
 
 def test_run_takes_the_parameters_of_the_luigi_command(capsys):

@@ -1,5 +1,5 @@
 """Command line around the same Luigi tasks:
-`clean-pipeline run | summary | validate-config | forget-night DATE`."""
+`clean-pipeline run | summary | validate-config | explain ID|PATH | forget-night DATE`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline.config import ConfigError, load_config
+from pipeline.config import ConfigError, config_problems, load_config
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -78,17 +78,49 @@ def _summary(args: argparse.Namespace) -> int:
     if m.get("rejected_by_reason"):
         reasons = ", ".join(f"{k} {v}" for k, v in m["rejected_by_reason"].items())
         print(f"rejected by reason: {reasons}")
-    print(f"output: {part}/ (documents.jsonl, duplicates.jsonl, rejected.jsonl, manifest.json)")
+    files = ["documents.jsonl", "duplicates.jsonl", "rejected.jsonl", "manifest.json"]
+    if (part / "documents.parquet").exists():
+        files.insert(3, "*.parquet")
+    print(f"output: {part}/ ({', '.join(files)})")
     return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
-    try:
-        load_config(args.config)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    problems = config_problems(args.config)
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if problems:
+        print(f"{args.config}: {len(problems)} problem(s)", file=sys.stderr)
         return 2
     print(f"{args.config}: valid")
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    import os
+
+    from pipeline import explain
+
+    date = args.date.isoformat() if args.date else None
+    found = explain.find(args.clean_dir, args.key, date)
+    if not found:
+        where = (
+            f"partition {args.clean_dir}/{date}" if date else f"any partition of {args.clean_dir}"
+        )
+        print(
+            f"error: no record with id or source path {explain.safe(args.key)!r} in {where}",
+            file=sys.stderr,
+        )
+        return 1
+    if args.color == "auto":
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    else:
+        color = args.color == "always"
+    shown = found if args.all else found[:1]
+    for i, item in enumerate(shown):
+        others = [] if args.all else found[1:]
+        text = explain.explain(item, args.clean_dir, args.raw_dir, color, args.full, others)
+        sys.stdout.write(("\n" if i else "") + text)
     return 0
 
 
@@ -115,9 +147,18 @@ def main(argv: list[str] | None = None) -> int:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--clean-dir", default="clean", help="folder of output partitions")
     common.add_argument(
-        "--date", type=dt.date.fromisoformat, default=dt.date.today(), help="partition date"
+        "--date",
+        type=dt.date.fromisoformat,
+        default=dt.date.today(),
+        help="the partition's date, YYYY-MM-DD (default: today)",
     )
-    run = sub.add_parser("run", parents=[common], help="run the whole pipeline (CleanCorpus)")
+    run = sub.add_parser(
+        "run",
+        parents=[common],
+        help="run the whole pipeline (CleanCorpus)",
+        description="The nightly job: the Luigi command's CleanCorpus with the same parameters. "
+        "Checks the configuration before any work, then prints the partition's summary.",
+    )
     run.add_argument("--raw-dir", default="raw", help="folder of raw documents")
     run.add_argument("--config", default="config/pipeline.yaml", help="pipeline config file")
     run.add_argument("--workers", type=int, default=1, help="Luigi workers (shards in parallel)")
@@ -155,10 +196,24 @@ def main(argv: list[str] | None = None) -> int:
         "run stays quiet and only logs)",
     )
     run.set_defaults(func=_run)
-    summary = sub.add_parser("summary", parents=[common], help="print a partition's counts")
+    summary = sub.add_parser(
+        "summary",
+        parents=[common],
+        help="print a partition's counts",
+        description="Print the counts of a complete partition: inputs, documents, duplicates, "
+        "rejections by reason, and where the files are.",
+    )
     summary.set_defaults(func=_summary)
-    validate = sub.add_parser("validate-config", help="check a config file and report problems")
-    validate.add_argument("--config", default="config/pipeline.yaml")
+    validate = sub.add_parser(
+        "validate-config",
+        help="check a config file and report problems",
+        description="Check a pipeline config file (and the rules file it names) and list every "
+        "problem, each with the file, the key and the expected type or range. Exits 2 when there "
+        "is one.",
+    )
+    validate.add_argument(
+        "--config", default="config/pipeline.yaml", help="the config file to check"
+    )
     validate.set_defaults(func=_validate)
     forget = sub.add_parser(
         "forget-night",
@@ -169,6 +224,36 @@ def main(argv: list[str] | None = None) -> int:
     forget.add_argument("night", type=dt.date.fromisoformat, help="the partition date, YYYY-MM-DD")
     forget.add_argument("--clean-dir", default="clean", help="folder of output partitions")
     forget.set_defaults(func=_forget_night)
+    explain = sub.add_parser(
+        "explain",
+        help="show a document's journey: kept and removed lines with their rules, encoding "
+        "repairs, foreign-script spans, the date, the language, its duplicate or rejection",
+        description="Find a record by id or source path in the partitions (newest first) and "
+        "show what the pipeline did to it. The original lines are re-read from the raw file "
+        "when it is still there and unchanged, else taken from the record's provenance.",
+    )
+    explain.add_argument(
+        "key", help="a record id (16 hex digits) or a source path (as in records, or raw/...)"
+    )
+    explain.add_argument("--clean-dir", default="clean", help="folder of output partitions")
+    explain.add_argument(
+        "--date",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="look only in this partition (default: every complete partition, newest first)",
+    )
+    explain.add_argument(
+        "--raw-dir", default=None, help="where the raw file is now (default: the run's --raw-dir)"
+    )
+    explain.add_argument("--all", action="store_true", help="show every partition's record")
+    explain.add_argument("--full", action="store_true", help="do not shorten long lines")
+    explain.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the output (auto: only on a terminal, and not when NO_COLOR is set)",
+    )
+    explain.set_defaults(func=_explain)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

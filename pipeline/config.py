@@ -6,6 +6,7 @@ ConfigError naming the file, the key and what was expected, before any work is d
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import hashlib
 import json
@@ -35,6 +36,21 @@ class ConfigError(ValueError):
     """A configuration problem: names the file, the key and what was expected."""
 
 
+# When set (by config_problems), each problem is appended here and validation goes on with the
+# option's default, so that every problem is reported at once; otherwise the first one raises.
+_PROBLEMS: contextvars.ContextVar[list[ConfigError] | None] = contextvars.ContextVar(
+    "config_problems", default=None
+)
+
+
+def _problem(exc: ConfigError) -> None:
+    """Raise `exc`, or record it when every problem is being collected."""
+    found = _PROBLEMS.get()
+    if found is None:
+        raise exc
+    found.append(exc)
+
+
 @dataclass(frozen=True)
 class DiscoverConfig:
     # file names (globs) under raw/ that are documentation, not input, e.g. raw/README.md
@@ -60,6 +76,12 @@ class RunnerConfig:
 
 
 @dataclass(frozen=True)
+class OutputConfig:
+    # also write documents/duplicates/rejected.parquet beside the JSONL files (needs pyarrow)
+    parquet: bool = False
+
+
+@dataclass(frozen=True)
 class PipelineConfig:
     discover: DiscoverConfig = DiscoverConfig()
     load: load.Config = load.Config()
@@ -73,6 +95,7 @@ class PipelineConfig:
     signature: signature_step.Config = signature_step.Config()
     dedup: DedupConfig = DedupConfig()
     runner: RunnerConfig = RunnerConfig()
+    output: OutputConfig = OutputConfig()
 
 
 def _type_name(tp: Any) -> str:
@@ -145,20 +168,30 @@ def _build(cls: Any, data: Any, prefix: str, fname: str) -> Any:
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(fields))
-    if unknown:
-        where = f"{prefix}.{unknown[0]}" if prefix else unknown[0]
-        raise ConfigError(
-            f"{fname}: key '{where}' is not a known option; expected one of {sorted(fields)}"
+    for name in unknown:
+        where = f"{prefix}.{name}" if prefix else name
+        _problem(
+            ConfigError(
+                f"{fname}: key '{where}' is not a known option; expected one of {sorted(fields)}"
+            )
         )
     values = {}
     for name, value in data.items():
+        if name in unknown:
+            continue
         key = f"{prefix}.{name}" if prefix else name
-        converted = _convert(value, hints[name], key, fname)
+        try:
+            converted = _convert(value, hints[name], key, fname)
+        except ConfigError as exc:
+            _problem(exc)
+            continue
         meta = fields[name].metadata
         if "min" in meta and converted < meta["min"]:
-            raise ConfigError(f"{fname}: key '{key}' must be >= {meta['min']}, got {value!r}")
+            _problem(ConfigError(f"{fname}: key '{key}' must be >= {meta['min']}, got {value!r}"))
+            continue
         if "max" in meta and converted > meta["max"]:
-            raise ConfigError(f"{fname}: key '{key}' must be <= {meta['max']}, got {value!r}")
+            _problem(ConfigError(f"{fname}: key '{key}' must be <= {meta['max']}, got {value!r}"))
+            continue
         values[name] = converted
     try:
         return cls(**values)
@@ -169,6 +202,16 @@ def _build(cls: Any, data: Any, prefix: str, fname: str) -> Any:
 def parse_config(data: Any, fname: str = "<config>") -> PipelineConfig:
     """Validate an already-parsed mapping into a PipelineConfig."""
     cfg: PipelineConfig = _build(PipelineConfig, data, "", fname)
+    if cfg.output.parquet:
+        from pipeline.parquet_out import available
+
+        if not available():
+            _problem(
+                ConfigError(
+                    f"{fname}: key 'output.parquet' is true, which needs the pyarrow package: "
+                    "pip install 'clean-pipeline[parquet]'"
+                )
+            )
     if cfg.signature.num_perm % cfg.dedup.bands:
         raise ConfigError(
             f"{fname}: key 'dedup.bands' must divide signature.num_perm "
@@ -209,16 +252,32 @@ def load_config(path: str | Path) -> PipelineConfig:
         try:
             segment_text.compile_rule(rule)
         except regex.error as exc:
-            raise ConfigError(
-                f"{rules_path}: key 'rules[{i}].pattern' ({rule.name}) must be a valid regular "
-                f"expression: {exc}"
-            ) from exc
+            _problem(
+                ConfigError(
+                    f"{rules_path}: key 'rules[{i}].pattern' ({rule.name}) must be a valid "
+                    f"regular expression: {exc}"
+                )
+            )
     # The HTML path cleans trafilatura's output with the same line rules as the text path.
     return dataclasses.replace(
         cfg,
         segment_text=dataclasses.replace(cfg.segment_text, rules=rules),
         segment_html=dataclasses.replace(cfg.segment_html, rules=rules),
     )
+
+
+def config_problems(path: str | Path) -> list[ConfigError]:
+    """Every problem of a config file (and of the rules file it names), not only the first:
+    each names the file, the key and what was expected. Empty when the file is valid."""
+    found: list[ConfigError] = []
+    token = _PROBLEMS.set(found)
+    try:
+        load_config(path)
+    except ConfigError as exc:  # a problem validation cannot go past (unreadable, not YAML)
+        found.append(exc)
+    finally:
+        _PROBLEMS.reset(token)
+    return found
 
 
 def as_dict(cfg: PipelineConfig) -> dict[str, Any]:

@@ -111,6 +111,7 @@ def write_partition(
     decisions: dict[str, Any],
     header: dict[str, Any],
     resolved_config: dict[str, Any],
+    parquet: bool = False,
 ) -> Path:
     """Write the partition and move `latest`; returns the partition's path."""
     documents, duplicates, rejected, stats = build_outputs(inventory, shard_lines, decisions)
@@ -121,6 +122,10 @@ def write_partition(
     _write_jsonl(tmp / "documents.jsonl", documents)
     _write_jsonl(tmp / "duplicates.jsonl", duplicates)
     _write_jsonl(tmp / "rejected.jsonl", rejected)
+    if parquet:  # output.parquet: the same records, for pandas, DuckDB and datasets users
+        from pipeline.parquet_out import write_parquet
+
+        write_parquet(tmp, {"documents": documents, "duplicates": duplicates, "rejected": rejected})
     calls = stats["calls"]
     per_stage = {
         name: {

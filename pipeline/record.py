@@ -6,6 +6,10 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+# Version of the output records' layout (pipeline/schema/*.schema.json); every record carries it.
+# Bump the minor number for added optional fields, the major one for changes readers must adapt to.
+SCHEMA_VERSION = "1.0"
+
 # Labels a line of a document can carry. Only "body" lines form the text; every
 # other label becomes an entry of provenance.removed.
 BODY = "body"
@@ -92,4 +96,5 @@ def output_record(doc: Document) -> dict[str, Any]:
         "language": doc.language,
         "scripts": doc.scripts,
         "provenance": doc.provenance,
+        "schema_version": SCHEMA_VERSION,
     }

@@ -15,7 +15,7 @@ from typing import Any
 
 from pipeline import __version__, corpus
 from pipeline.config import PipelineConfig
-from pipeline.record import Document, Drop
+from pipeline.record import SCHEMA_VERSION, Document, Drop
 from pipeline.steps import (
     Context,
     dates,
@@ -102,7 +102,8 @@ class Rejection:
     error: str
 
     def to_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """The line of rejected.jsonl (SPEC: rejected.jsonl)."""
+        return {**dataclasses.asdict(self), "schema_version": SCHEMA_VERSION}
 
 
 @dataclass

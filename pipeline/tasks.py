@@ -429,6 +429,7 @@ class CleanCorpus(_RunTask):
                 "corpus_facts": facts,
             },
             resolved_config=as_dict(self.cfg),
+            parquet=self.cfg.output.parquet,
         )
         kept = Path(inputs["dedup"]["kept"].path)
         published = _published_inputs(inventory, partition)

@@ -1,4 +1,6 @@
-"""Shared fixtures: the shipped configuration and a fixed run date."""
+"""Shared fixtures: the shipped configuration, a fixed run date, and the helpers that run the
+pipeline and read its outputs. Every record read from a partition file is checked against the
+shipped JSON Schema (pipeline/schema/), so each end-to-end test also tests the schema."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import schema
 from pipeline.config import PipelineConfig, load_config
 from pipeline.steps import Context
 
@@ -26,8 +29,9 @@ def ctx() -> Context:
     return Context(run_date=RUN_DATE)
 
 
-def clean_corpus(raw_dir: Path, clean_dir: Path) -> Path:
-    """Run CleanCorpus with the real local Luigi scheduler; returns the partition folder."""
+def clean_corpus(raw_dir: Path, clean_dir: Path, config: Path | None = None) -> Path:
+    """Run CleanCorpus with the real local Luigi scheduler (the shipped config unless `config`
+    is given); returns the partition folder."""
     import luigi
 
     from pipeline.tasks import CleanCorpus
@@ -35,12 +39,22 @@ def clean_corpus(raw_dir: Path, clean_dir: Path) -> Path:
     task = CleanCorpus(
         raw_dir=str(raw_dir),
         clean_dir=str(clean_dir),
-        config=str(ROOT / "config" / "pipeline.yaml"),
+        config=str(config or ROOT / "config" / "pipeline.yaml"),
         date=RUN_DATE,
     )
     assert luigi.build([task], local_scheduler=True, log_level="WARNING")
-    return clean_dir / RUN_DATE.isoformat()
+    partition = clean_dir / RUN_DATE.isoformat()
+    for name in schema.FILE_KINDS:
+        read_jsonl(partition / name)  # validates every record
+    return partition
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    """The records of a JSONL file; those of a partition's documents, duplicates and rejected
+    files are validated against their JSON Schema on the way."""
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    kind = schema.FILE_KINDS.get(path.name)
+    if kind and (path.parent / "manifest.json").exists():
+        for record in records:
+            schema.validate(record, kind)
+    return records

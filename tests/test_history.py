@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_dedup import BEES, FLOOD, FLOOD_EDITED, LIBRARY, POOL, candidate
 
-from conftest import ROOT
+from conftest import ROOT, read_jsonl
 from pipeline import cli, dedup, history
 from pipeline.dedup import Decision, Entry
 from pipeline.steps import signature
@@ -299,13 +299,11 @@ def outcome(clean: Path, *dates: str) -> tuple[list[str], dict[str, tuple[str, s
     """Kept source paths, and for every duplicate: (kept source path, kind, similarity)."""
     kept, path_of, dups = [], {}, {}
     for date in dates:
-        for line in (clean / date / "documents.jsonl").read_text().splitlines():
-            rec = json.loads(line)
+        for rec in read_jsonl(clean / date / "documents.jsonl"):  # schema-checked
             kept.append(rec["provenance"]["source_path"])
             path_of[rec["id"]] = rec["provenance"]["source_path"]
     for date in dates:
-        for line in (clean / date / "duplicates.jsonl").read_text().splitlines():
-            rec = json.loads(line)
+        for rec in read_jsonl(clean / date / "duplicates.jsonl"):
             dups[rec["provenance"]["source_path"]] = (
                 path_of[rec["duplicate_of"]],
                 rec["duplicate_kind"],

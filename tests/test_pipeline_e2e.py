@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, read_jsonl
 
 LUIGI = str(Path(sys.executable).parent / "luigi")
 DATE = "2026-11-21"
@@ -28,10 +28,6 @@ def run_luigi(clean: Path, *extra: str, raw: str = "raw", config: str | None = N
         cmd += ["--config", config]
     env = {k: v for k, v in os.environ.items() if k != "LUIGI_CONFIG_PATH"}
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 @pytest.fixture(scope="module")

@@ -79,6 +79,27 @@ def _forget_night(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from pipeline.report import complete_partitions, write_report
+
+    clean_dir = Path(args.clean_dir)
+    dates = complete_partitions(clean_dir)
+    night = args.night.isoformat() if args.night else (dates[-1] if dates else None)
+    if night is None or night not in dates:
+        where = clean_dir / night if night else clean_dir
+        known = f" (complete: {', '.join(dates[-5:])})" if dates else ""
+        print(f"error: no complete partition at {where}{known}", file=sys.stderr)
+        return 1
+    path = write_report(clean_dir / night)
+    print(path)
+    if args.open if args.open is not None else sys.stdout.isatty():
+        import webbrowser
+
+        if not webbrowser.open(path.resolve().as_uri()):
+            print("note: no web browser found; open the file above", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="clean-pipeline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -112,6 +133,30 @@ def main(argv: list[str] | None = None) -> int:
     forget.add_argument("night", type=dt.date.fromisoformat, help="the partition date, YYYY-MM-DD")
     forget.add_argument("--clean-dir", default="clean", help="folder of output partitions")
     forget.set_defaults(func=_forget_night)
+    report = sub.add_parser(
+        "report",
+        help="write a partition's report.html again and open it",
+        description="Write <clean-dir>/<date>/report.html (counts and accounting, removals by "
+        "rule, languages and scripts, publication dates, duplicate clusters, encodings and "
+        "repairs, rejections, per-stage times, change from the previous complete night) from "
+        "the partition's own files, print its path and open it in a web browser. Every run "
+        "already writes it; this rewrites it, e.g. for an older partition.",
+    )
+    report.add_argument(
+        "night",
+        nargs="?",
+        metavar="DATE",
+        type=dt.date.fromisoformat,
+        help="the partition date, YYYY-MM-DD (default: the newest complete partition)",
+    )
+    report.add_argument("--clean-dir", default="clean", help="folder of output partitions")
+    report.add_argument(
+        "--open",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="open the report in a web browser (default: only when run from a terminal)",
+    )
+    report.set_defaults(func=_report)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

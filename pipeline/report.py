@@ -311,6 +311,39 @@ def hbar_chart(
     return "".join(parts)
 
 
+def diverging_chart(items: Sequence[tuple[str, float]], label: str, unit: str) -> str:
+    """Changes as bars left (down) or right (up) of a zero line, as inline SVG."""
+    if not items:
+        return '<p class="empty">nothing to show</p>'
+    row, left, width = 22, 300, FULL
+    middle = left + (width - left) / 2
+    half = (width - left) / 2 - 70
+    top = max(abs(value) for _, value in items) or 1
+    height = row * len(items) + 6
+    out = [
+        f'<svg class="chart diverging" role="img" aria-label="{esc(label)}" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'xmlns="http://www.w3.org/2000/svg">',
+        f'<line x1="{middle:.1f}" y1="0" x2="{middle:.1f}" y2="{height}" class="axis"/>',
+    ]
+    for i, (name, value) in enumerate(items):
+        y = 3 + i * row
+        bar = max(1.0, half * abs(value) / top)
+        x = middle if value >= 0 else middle - bar
+        color = PALETTE[0] if value >= 0 else PALETTE[1]  # a direction, not good or bad
+        text_x, anchor = (middle + bar + 6, "start") if value >= 0 else (middle - bar - 6, "end")
+        out.append(
+            f"<g><title>{esc(name)}: {value:+.1f}{esc(unit)}</title>"
+            f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" class="lbl">'
+            f"{esc(name, left // 7)}</text>"
+            f'<rect x="{x:.1f}" y="{y + 3}" width="{bar:.1f}" height="{row - 7}" rx="2" '
+            f'fill="{color}"/><text x="{text_x:.1f}" y="{y + 15}" text-anchor="{anchor}" '
+            f'class="val">{value:+.1f}{esc(unit)}</text></g>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
 def stacked_bar(parts_in: list[tuple[str, int, str]], label: str) -> str:
     """One bar split into coloured parts (the accounting of the inputs), with a legend."""
     total = sum(value for _, value, _ in parts_in)
@@ -795,10 +828,9 @@ def _change(night: Night, before: Night | None) -> str:
         ]
         for points, key, p1, c1, p0, c0, z in moved
     ]
-    chart = hbar_chart(
-        [(key, round(abs(points), 1)) for points, key, *_ in moved[:TOP_RULES]],
-        "size of the change in percentage points",
-        PALETTE[1],
+    chart = diverging_chart(
+        [(key, points) for points, key, *_ in moved[:TOP_RULES]],
+        "change of the rates in percentage points",
         " pt",
     )
     body = (
@@ -871,6 +903,7 @@ svg.chart{display:block;max-width:100%;height:auto;margin:6px 0}
 svg .lbl{font:12px system-ui,sans-serif;fill:#2b3444}svg .val{font:11px system-ui,sans-serif;
 fill:#5d6778}svg .axis{stroke:#9aa4b2}
 .up{color:#2f7a45}.down{color:#b5313f}
+li{font-size:14px}
 footer{color:var(--muted);font-size:12.5px;margin-top:18px}
 """
 

@@ -49,6 +49,8 @@ def _summary(args: argparse.Namespace) -> int:
         reasons = ", ".join(f"{k} {v}" for k, v in m["rejected_by_reason"].items())
         print(f"rejected by reason: {reasons}")
     print(f"output: {part}/ (documents.jsonl, duplicates.jsonl, rejected.jsonl, manifest.json)")
+    if (part / "report.html").exists():
+        print(f"report: {part}/report.html (clean-pipeline report opens it)")
     return 0
 
 

@@ -82,7 +82,7 @@ def _forget_night(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from pipeline.report import complete_partitions, write_report
+    from pipeline.report import ReportError, complete_partitions, write_report
 
     clean_dir = Path(args.clean_dir)
     dates = complete_partitions(clean_dir)
@@ -92,7 +92,11 @@ def _report(args: argparse.Namespace) -> int:
         known = f" (complete: {', '.join(dates[-5:])})" if dates else ""
         print(f"error: no complete partition at {where}{known}", file=sys.stderr)
         return 1
-    path = write_report(clean_dir / night)
+    try:
+        path = write_report(clean_dir / night)
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print(path)
     if args.open if args.open is not None else sys.stdout.isatty():
         import webbrowser

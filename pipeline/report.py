@@ -78,6 +78,7 @@ class Night:
     ambiguous_resolved: int = 0
     clusters: dict[str, Cluster] = field(default_factory=dict)
     duplicates_by_night: Counter[str] = field(default_factory=Counter)
+    keeper_titles: dict[str, str | None] = field(default_factory=dict)
     encodings: Counter[str] = field(default_factory=Counter)
     encoding_methods: Counter[str] = field(default_factory=Counter)
     input_formats: Counter[str] = field(default_factory=Counter)
@@ -100,13 +101,23 @@ class Night:
         return self.documents + self.duplicates + self.rejected
 
 
+class ReportError(ValueError):
+    """A partition file the report cannot read: names the file (and line) and the reason."""
+
+
 def _lines(path: Path) -> Iterator[dict[str, Any]]:
     if not path.exists():
         return
     with open(path, encoding="utf-8") as handle:
-        for line in handle:
+        for number, line in enumerate(handle, 1):
             if line.strip():
-                yield json.loads(line)
+                try:
+                    record = json.loads(line)
+                except ValueError as exc:
+                    raise ReportError(f"{path}: line {number} is not JSON ({exc})") from None
+                if not isinstance(record, dict):
+                    raise ReportError(f"{path}: line {number} is not a JSON object")
+                yield record
 
 
 def _plan_text(plan: Iterable[Any]) -> str:
@@ -215,16 +226,22 @@ def _read_duplicate(night: Night, record: dict[str, Any]) -> None:
 def read_night(partition: Path, date: str | None = None) -> Night:
     """Count everything the report shows from one partition's files, a line at a time."""
     manifest_path = partition / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"{manifest_path}: cannot be read ({exc})") from None
     night = Night(date=date or str(manifest.get("date") or partition.name), manifest=manifest)
-    for record in _lines(partition / "documents.jsonl"):
-        night.documents += 1
-        _read_cleaned(night, record)
-        _read_document(night, record)
     for record in _lines(partition / "duplicates.jsonl"):
         night.duplicates += 1
         _read_cleaned(night, record)
         _read_duplicate(night, record)
+    keepers = {cluster.keeper for cluster in night.clusters.values()}
+    for record in _lines(partition / "documents.jsonl"):
+        night.documents += 1
+        _read_cleaned(night, record)
+        _read_document(night, record)
+        if record.get("id") in keepers:
+            night.keeper_titles[str(record["id"])] = record.get("title")
     for record in _lines(partition / "rejected.jsonl"):
         night.rejected += 1
         reason = str(record.get("reason") or "unknown")
@@ -615,7 +632,7 @@ def _is_date(text: str) -> bool:
     return True
 
 
-def _duplicates(night: Night, titles: dict[str, str | None]) -> str:
+def _duplicates(night: Night) -> str:
     clusters = sorted(night.clusters.values(), key=lambda c: (-c.members, c.keeper))
     sizes: Counter[int] = Counter(c.members + 1 for c in clusters)
     chart = hbar_chart(
@@ -625,7 +642,7 @@ def _duplicates(night: Night, titles: dict[str, str | None]) -> str:
     )
     rows = []
     for c in clusters[:TOP_CLUSTERS]:
-        title = titles.get(c.keeper) or c.example_title
+        title = night.keeper_titles.get(c.keeper) or c.example_title
         where = "tonight" if c.keeper_night in (None, night.date) else esc(c.keeper_night)
         rows.append(
             [
@@ -786,13 +803,17 @@ def _z(p1: float, n1: int, p0: float, n0: int) -> float:
     return (p1 - p0) / spread if spread else 0.0
 
 
-def _change(night: Night, before: Night | None) -> str:
-    if before is None:
+def _change(night: Night, before: Night | str | None) -> str:
+    if before is None or isinstance(before, str):
+        text = (
+            "No earlier complete partition in this clean folder: this is the first night."
+            if before is None
+            else f"The previous night could not be read: {esc(before, 400)}"
+        )
         return _section(
             "change",
             "Change from the previous night",
-            '<p class="note" data-figure="previous">No earlier complete partition in this clean '
-            "folder: this is the first night.</p>",
+            f'<p class="note" data-figure="previous">{text}</p>',
         )
     counts = [
         [
@@ -908,15 +929,15 @@ footer{color:var(--muted);font-size:12.5px;margin-top:18px}
 """
 
 
-def render(night: Night, before: Night | None, titles: dict[str, str | None]) -> str:
-    """The whole page."""
+def render(night: Night, before: Night | str | None) -> str:
+    """The whole page; `before` is the previous night, None, or why it could not be read."""
     sections = [
         _accounting(night),
         _change(night, before),
         _removals(night),
         _languages(night),
         _dates(night),
-        _duplicates(night, titles),
+        _duplicates(night),
         _encodings(night),
         _rejections(night),
         _stages(night),
@@ -950,15 +971,6 @@ def render(night: Night, before: Night | None, titles: dict[str, str | None]) ->
     )
 
 
-def _keeper_titles(partition: Path, keepers: set[str]) -> dict[str, str | None]:
-    titles: dict[str, str | None] = {}
-    if keepers:
-        for record in _lines(partition / "documents.jsonl"):
-            if record.get("id") in keepers:
-                titles[str(record["id"])] = record.get("title")
-    return titles
-
-
 def build_report(partition: Path, clean_dir: Path | None = None, date: str | None = None) -> str:
     """The report of one partition folder as HTML. `clean_dir` and `date` locate the previous
     night; they default to the folder's parent and name (give them when the folder is still a
@@ -966,9 +978,13 @@ def build_report(partition: Path, clean_dir: Path | None = None, date: str | Non
     clean_dir = clean_dir if clean_dir is not None else partition.parent
     night = read_night(partition, date or partition.name)
     prior = previous_partition(clean_dir, night.date)
-    before = read_night(prior) if prior is not None else None
-    keepers = {c.keeper for c in night.clusters.values()}
-    return render(night, before, _keeper_titles(partition, keepers))
+    before: Night | str | None = None
+    if prior is not None:
+        try:
+            before = read_night(prior)
+        except (OSError, UnicodeError, ReportError) as exc:
+            before = str(exc)  # an unreadable earlier night never stops tonight's report
+    return render(night, before)
 
 
 def write_report(partition: Path, clean_dir: Path | None = None, date: str | None = None) -> Path:

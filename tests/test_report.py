@@ -212,6 +212,30 @@ def test_the_previous_night_is_compared(nights):
     assert f"{one.name} " in visible
 
 
+def test_a_night_without_inputs_still_has_a_report(tmp_path):
+    (tmp_path / "raw").mkdir()
+    partition = run_night(tmp_path / "raw", tmp_path / "clean", NIGHT_ONE)
+    page = Page((partition / "report.html").read_text(encoding="utf-8"))
+    assert [page.figures[k] for k in ("inputs", "documents", "duplicates", "rejected")] == ["0"] * 4
+    assert page.figures["accounting"].startswith("✔")
+    assert "this is the first night" in page.figures["previous"]
+    assert "no document has a trusted publication date" in "".join(page.text)
+
+
+def test_an_unreadable_earlier_night_is_named_not_fatal(nights, tmp_path):
+    clean = tmp_path / "clean"
+    for partition in nights:
+        shutil.copytree(partition, clean / partition.name)
+    broken = clean / nights[0].name / "documents.jsonl"
+    broken.write_text('{"id": "x"\n', encoding="utf-8")
+    page = Page(report.build_report(clean / nights[1].name))
+    assert f"{broken}: line 1 is not JSON" in page.figures["previous"]
+    # the night itself unreadable: the command names the file and fails
+    result = cli("report", nights[0].name, "--clean-dir", str(clean), "--no-open")
+    assert result.returncode == 1
+    assert f"error: {broken}: line 1 is not JSON" in result.stderr
+
+
 def test_rates_that_moved_are_listed_with_both_nights():
     def night(date: str, docs: int, rule_docs: int, empty: int) -> report.Night:
         n = report.Night(date=date, manifest={}, documents=docs, rejected=empty)

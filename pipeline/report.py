@@ -78,7 +78,7 @@ class Night:
     ambiguous_resolved: int = 0
     clusters: dict[str, Cluster] = field(default_factory=dict)
     duplicates_by_night: Counter[str] = field(default_factory=Counter)
-    keeper_titles: dict[str, str | None] = field(default_factory=dict)
+    keepers: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # title, path
     encodings: Counter[str] = field(default_factory=Counter)
     encoding_methods: Counter[str] = field(default_factory=Counter)
     input_formats: Counter[str] = field(default_factory=Counter)
@@ -241,7 +241,8 @@ def read_night(partition: Path, date: str | None = None) -> Night:
         _read_cleaned(night, record)
         _read_document(night, record)
         if record.get("id") in keepers:
-            night.keeper_titles[str(record["id"])] = record.get("title")
+            path = str((record.get("provenance") or {}).get("source_path", ""))
+            night.keepers[str(record["id"])] = (record.get("title"), path)
     for record in _lines(partition / "rejected.jsonl"):
         night.rejected += 1
         reason = str(record.get("reason") or "unknown")
@@ -591,9 +592,9 @@ def _languages(night: Night) -> str:
         + scripts
         + "</div></div>"
         + "<h3>Foreign-script spans</h3>"
-        + f'<p class="note">{num(night.documents_with_foreign_spans)}'
-        f" documents have spans in a script other than their main one; "
-        f"{num(night.mixed_script_words)} mixed-script words flagged.</p>"
+        + '<p class="note">Documents with spans in a script other than their main one: '
+        f"{num(night.documents_with_foreign_spans)}; mixed-script words flagged: "
+        f"{num(night.mixed_script_words)}.</p>"
         + table(["script", "what was done", "spans"], span_rows, "num")
     )
     return _section("languages", "Languages and scripts", body)
@@ -642,7 +643,10 @@ def _duplicates(night: Night) -> str:
     )
     rows = []
     for c in clusters[:TOP_CLUSTERS]:
-        title = night.keeper_titles.get(c.keeper) or c.example_title
+        title, kept_path = night.keepers.get(c.keeper, (None, ""))
+        title = title or c.example_title
+        paths = f"kept: {esc(kept_path, TITLE_CHARS)}<br>" if kept_path else ""
+        paths += f"e.g. duplicate: {esc(c.example_path, TITLE_CHARS)}"
         where = "tonight" if c.keeper_night in (None, night.date) else esc(c.keeper_night)
         rows.append(
             [
@@ -653,7 +657,7 @@ def _duplicates(night: Night) -> str:
                 num(c.near),
                 f"{c.min_similarity:.3f}",
                 f'<span title="{esc(title or "")}">{esc(title or "(no title)", TITLE_CHARS)}</span>'
-                f'<br><span class="path">{esc(c.example_path, TITLE_CHARS)}</span>',
+                f'<br><span class="path">{paths}</span>',
             ]
         )
     by_night = ", ".join(
@@ -667,8 +671,9 @@ def _duplicates(night: Night) -> str:
     )
     body = (
         f'<p class="note"><span data-figure="clusters">{num(len(clusters))}</span> clusters; '
-        f"a cluster is a kept document and its duplicates. Kept documents of the duplicates, "
-        f"by night: {by_night or 'none'}.</p>"
+        f"a cluster is a kept document and its duplicates in this partition (its size counts "
+        f"both). Duplicates by the night of their kept document: {by_night or 'none'}.</p>"
+        "<h3>Clusters by size (documents per cluster)</h3>"
         + chart
         + table(
             [
@@ -678,7 +683,7 @@ def _duplicates(night: Night) -> str:
                 "exact",
                 "near",
                 "lowest similarity",
-                "title (and a duplicate's path)",
+                "title and paths",
             ],
             rows,
             "num clusters",
@@ -701,7 +706,7 @@ def _encodings(night: Night) -> str:
     formats = ", ".join(f"{esc(k)} {num(v)}" for k, v in _sorted(night.input_formats))
     facts = [
         ["text changed by repair", num(night.repaired_documents)],
-        ["mojibake repaired by ftfy (inputs)", num(night.ftfy_documents)],
+        ["inputs with mojibake repaired by ftfy", num(night.ftfy_documents)],
         ["lines repaired by ftfy", num(night.ftfy_lines)],
         ["HTML entities decoded in plain text", num(night.entities_decoded)],
         ["Unicode normalisation changed the text", num(night.normalization_changed)],
@@ -733,7 +738,8 @@ def _rejections(night: Night) -> str:
     blocks = []
     for reason, n in _sorted(night.reasons):
         examples = "".join(
-            f'<li><span class="path">{esc(path, TITLE_CHARS)}</span>: {esc(error, 240)}</li>'
+            f'<li><span class="path">{esc(path, TITLE_CHARS)}</span>: '
+            f"{esc(error.removeprefix(path + ': '), 240)}</li>"
             for path, error in night.reason_examples.get(reason, [])
         )
         more = f"<li>… {num(n - EXAMPLES_PER_REASON)} more</li>" if n > EXAMPLES_PER_REASON else ""

@@ -8,7 +8,7 @@ made of HTML markup), so the report of night two has a previous night to compare
 The Chromium tests drive Debian's `chromium` through the DevTools protocol over a pipe
 (`--remote-debugging-pipe`, standard library only), with networking disabled. They skip when
 Chromium is missing, except under CI=true, where a missing browser is a failure (`.ci/run`
-installs it with apt-get).
+installs it with apt-get). REPORT_SCREENSHOT=<file.png> keeps the full-page screenshot.
 """
 
 from __future__ import annotations
@@ -393,14 +393,14 @@ class Chromium:
             message["sessionId"] = session
         os.write(self._write, json.dumps(message).encode() + b"\0")
         while True:
-            reply = self._receive(30)
+            reply = self._receive(60)
             if reply.get("id") == self._next:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
                 return dict(reply.get("result", {}))
             self.events.append(reply)
 
-    def wait_for(self, method: str, timeout: float = 30) -> dict[str, Any]:
+    def wait_for(self, method: str, timeout: float = 60) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while not any(e.get("method") == method for e in self.events):
             self.events.append(self._receive(deadline - time.monotonic()))
@@ -529,6 +529,8 @@ def test_chromium_shows_the_report_without_errors(nights, tmp_path):
     assert 'alert("title")' in shown["text"]
     png = (tmp_path / "report.png").read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 50_000
+    if os.environ.get("REPORT_SCREENSHOT"):  # to look at the page: REPORT_SCREENSHOT=x.png
+        shutil.copy(tmp_path / "report.png", os.environ["REPORT_SCREENSHOT"])
 
 
 def test_the_browser_check_sees_errors_and_network_attempts(tmp_path):

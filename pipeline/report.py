@@ -29,7 +29,7 @@ MOVED_POINTS = 1.0
 TOP_RULES = 30  # bars in the removals chart; the table below it lists every rule
 TOP_CLUSTERS = 25  # rows in the duplicate-cluster table
 EXAMPLES_PER_REASON = 5  # rejected inputs listed under each reason
-TITLE_CHARS = 90  # longer titles and paths are cut (the full text is in the tooltip)
+TITLE_CHARS = 90  # longer titles and paths are cut (a cut title keeps its full text in a tooltip)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,7 +256,7 @@ def read_night(partition: Path, date: str | None = None) -> Night:
 
 def complete_partitions(clean_dir: Path) -> list[str]:
     """Dates of the complete partitions (with _SUCCESS) in clean_dir, oldest first."""
-    from pipeline.partition import complete_partitions as dates
+    from pipeline.partition import complete_partitions as dates  # partition imports this module
 
     return dates(clean_dir)
 

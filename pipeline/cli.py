@@ -82,6 +82,8 @@ def _summary(args: argparse.Namespace) -> int:
     if (part / "documents.parquet").exists():
         files.insert(3, "*.parquet")
     print(f"output: {part}/ ({', '.join(files)})")
+    if (part / "report.html").exists():
+        print(f"report: {part}/report.html (clean-pipeline report opens it)")
     return 0
 
 
@@ -138,6 +140,31 @@ def _forget_night(args: argparse.Namespace) -> int:
             "were deduplicated against it; their partitions are not changed"
         )
     print(f"to redo the night: clean-pipeline run --date {night}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pipeline.report import ReportError, complete_partitions, write_report
+
+    clean_dir = Path(args.clean_dir)
+    dates = complete_partitions(clean_dir)
+    night = args.night.isoformat() if args.night else (dates[-1] if dates else None)
+    if night is None or night not in dates:
+        where = clean_dir / night if night else clean_dir
+        known = f" (complete: {', '.join(dates[-5:])})" if dates else ""
+        print(f"error: no complete partition at {where}{known}", file=sys.stderr)
+        return 1
+    try:
+        path = write_report(clean_dir / night)
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(path)
+    if args.open if args.open is not None else sys.stdout.isatty():
+        import webbrowser
+
+        if not webbrowser.open(path.resolve().as_uri()):
+            print("note: no web browser found; open the file above", file=sys.stderr)
     return 0
 
 
@@ -254,6 +281,30 @@ def main(argv: list[str] | None = None) -> int:
         help="colour the output (auto: only on a terminal, and not when NO_COLOR is set)",
     )
     explain.set_defaults(func=_explain)
+    report = sub.add_parser(
+        "report",
+        help="write a partition's report.html again and open it",
+        description="Write <clean-dir>/<date>/report.html (counts and accounting, removals by "
+        "rule, languages and scripts, publication dates, duplicate clusters, encodings and "
+        "repairs, rejections, per-stage times, change from the previous complete night) from "
+        "the partition's own files, print its path and open it in a web browser. Every run "
+        "already writes it; this rewrites it, e.g. for an older partition.",
+    )
+    report.add_argument(
+        "night",
+        nargs="?",
+        metavar="DATE",
+        type=dt.date.fromisoformat,
+        help="the partition date, YYYY-MM-DD (default: the newest complete partition)",
+    )
+    report.add_argument("--clean-dir", default="clean", help="folder of output partitions")
+    report.add_argument(
+        "--open",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="open the report in a web browser (default: only when run from a terminal)",
+    )
+    report.set_defaults(func=_report)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.io import dumps
+from pipeline.report import write_report
 from pipeline.runner import library_version
 
 LIBRARIES = (
@@ -151,6 +152,7 @@ def write_partition(
     (tmp / "config.resolved.json").write_text(
         json.dumps(resolved_config, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     )
+    write_report(tmp, clean_dir=clean_dir, date=date.isoformat())  # report.html, from the files
     (tmp / "_SUCCESS").write_text("")
     if final.exists():
         shutil.rmtree(final)  # an older, incomplete attempt: it never had _SUCCESS

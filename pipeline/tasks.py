@@ -11,12 +11,15 @@ one target atomically. The only module that imports Luigi.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import shutil
+import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +121,50 @@ class _RunTask(luigi.Task):
         self.status(f"{done} of {total} {what}", round(100.0 * done / total, 1) if total else 100.0)
 
 
+def _night_done(task: _RunTask) -> bool:
+    """The night is complete: another run of it finished (and removed its work folder)."""
+    partition = Path(task.clean_dir) / task.date.isoformat()
+    index = history.index_path(task.clean_dir)
+    return (partition / "_SUCCESS").exists() and history.has_night(index, task.date.isoformat())
+
+
+_Run = Callable[[Any], None]
+
+
+def _unless_night_done(run: _Run) -> _Run:
+    """For the steps of a night: do nothing when another run of the same night completed it
+    first (before this step started, or while it was reading what that run then removed)."""
+
+    @functools.wraps(run)
+    def wrapper(self: _RunTask) -> None:
+        if _night_done(self):
+            self.status("done by another run of this night")
+            return
+        try:
+            run(self)
+        except (OSError, sqlite3.Error):
+            if not _night_done(self):
+                raise
+            self.status("done by another run of this night")
+
+    return wrapper
+
+
+@contextlib.contextmanager
+def _writing(target: luigi.LocalTarget) -> Iterator[str]:
+    """A temporary path renamed over the target when the block ends: the target appears whole or
+    not at all. Unlike Luigi's temporary_path, an existing target is replaced rather than an
+    error: two runs of one night (their outputs are identical) never fail each other."""
+    final = Path(target.path)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.with_name(f"{final.name}.tmp-{os.getpid()}")
+    try:
+        yield str(tmp)
+        os.replace(tmp, final)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _every(seconds: float) -> Iterator[bool]:
     """True at most once per `seconds`: throttles progress reports."""
     last = 0.0
@@ -144,6 +191,7 @@ class Discover(_RunTask):
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.work_dir() / "inventory.json"))
 
+    @_unless_night_done
     def run(self) -> None:
         night = self.date.isoformat()
         names, ignored = discover(self.raw_dir, self.cfg.discover.ignore)
@@ -192,6 +240,7 @@ class CorpusFacts(_RunTask):
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.work_dir() / f"facts-{self.shard:04d}.jsonl"))
 
+    @_unless_night_done
     def run(self) -> None:
         """Facts of every input of the shard, new and already published (the statistics are of
         the whole folder); an input's facts come from the cache when an earlier night made them."""
@@ -204,7 +253,7 @@ class CorpusFacts(_RunTask):
         cache = nightly.FactsCache(self.facts_cache())
         tick = _every(2.0)
         try:
-            with self.output().temporary_path() as tmp, open(tmp, "w", encoding="utf-8") as out:
+            with _writing(self.output()) as tmp, open(tmp, "w", encoding="utf-8") as out:
                 for done, path in enumerate(mine):
                     if next(tick):
                         self.progress(done, len(mine), "documents read for the corpus tables")
@@ -231,6 +280,7 @@ class CorpusTables(_RunTask):
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.work_dir() / "corpus-tables.json"))
 
+    @_unless_night_done
     def run(self) -> None:
         lines = [r for t in self.input() for r in read_jsonl(t.path)]
         cache = nightly.FactsCache(self.facts_cache(), write=True)
@@ -269,6 +319,7 @@ class ProcessShard(_RunTask):
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.work_dir() / f"shard-{self.shard:04d}.jsonl"))
 
+    @_unless_night_done
     def run(self) -> None:
         mine = _shard_inputs(self, _read_inventory(self.input()["discover"]), self.shard)
         with self.input()["corpus"].open("r") as handle:
@@ -281,7 +332,7 @@ class ProcessShard(_RunTask):
         )
         timings: list[dict[str, float]] = []  # not the documents: a shard may be large
         tick = _every(2.0)
-        with self.output().temporary_path() as tmp, open(tmp, "w", encoding="utf-8") as out:
+        with _writing(self.output()) as tmp, open(tmp, "w", encoding="utf-8") as out:
             for outcome in process_all(reads, self.cfg, ctx, self.config_hash):
                 timings.append(outcome.seconds)
                 out.write(dumps(shard_line(outcome)) + "\n")
@@ -314,10 +365,11 @@ class DedupEntries(_RunTask):
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.work_dir() / f"entries-{self.shard:04d}.sqlite"))
 
+    @_unless_night_done
     def run(self) -> None:
         lines = read_jsonl(self.input().path)
         entries = dedup.entries_of_shard_lines(lines, self.cfg.dedup.bands)
-        with self.output().temporary_path() as tmp:
+        with _writing(self.output()) as tmp:
             history.write_entries(Path(tmp), entries)
 
 
@@ -342,13 +394,14 @@ class Deduplicate(_RunTask):
             "kept": luigi.LocalTarget(str(self.work_dir() / f"kept-{earlier}.sqlite")),
         }
 
+    @_unless_night_done
     def run(self) -> None:
         settings, index = history.Settings.of(self.cfg), history.index_path(self.clean_dir)
         entries = history.read_entries(Path(target.path) for target in self.input())
         self.status("comparing tonight's documents with each other and the index")
         with self.state_lock():
             out = self.output()  # named by the index as it is under the lock
-            with out["kept"].temporary_path() as kept:
+            with _writing(out["kept"]) as kept:
                 night = self.date.isoformat()
                 decisions = history.deduplicate_night(entries, night, index, Path(kept), settings)
         result = {k: decisions[k].__dict__ for k in sorted(decisions)}
@@ -434,8 +487,17 @@ class CleanCorpus(_RunTask):
         kept = Path(inputs["dedup"]["kept"].path)
         published = _published_inputs(inventory, partition)
         history.record_night(index, night, kept, settings, self.config_hash, published)
-        # the night is complete: its intermediate results are no longer needed
-        shutil.rmtree(self.work_dir().parent, ignore_errors=True)
+        _remove_old_work(Path(self.clean_dir), night)
+
+
+def _remove_old_work(clean_dir: Path, night: str) -> None:
+    """Intermediate results of complete nights before this one are no longer needed (this
+    night's stay until the next, so a second run of it that is still working can finish)."""
+    index = history.index_path(clean_dir)
+    for work in sorted((clean_dir / ".work").glob("*/????-??-??")):
+        done = (clean_dir / work.name / "_SUCCESS").exists() and history.has_night(index, work.name)
+        if work.name < night and done:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 class StateChanged(RuntimeError):

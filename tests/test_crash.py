@@ -98,10 +98,10 @@ def kill_when(raw: Path, clean: Path, reached: Callable[[], bool]) -> None:
 
 
 POINTS: dict[str, Callable[[Path], bool]] = {
-    # a shard's output is being written through Luigi's temporary path
-    "shard": lambda clean: bool(work_files(clean, "shard-*.jsonl-luigi-tmp-*")),
+    # a shard's output is being written to its temporary file
+    "shard": lambda clean: bool(work_files(clean, "shard-*.jsonl.tmp-*")),
     # the night's kept documents are being written (duplicates are being decided)
-    "dedup": lambda clean: bool(work_files(clean, "kept-*.sqlite-luigi-tmp-*")),
+    "dedup": lambda clean: bool(work_files(clean, "kept-*.sqlite.tmp-*")),
     # the partition's files are being written into the hidden temporary folder
     "partition": lambda clean: (clean / f".{DATE}.partial").exists(),
 }

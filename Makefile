@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 DATE    ?= $(shell date +%F)
 export LUIGI_CONFIG_PATH := config/luigi.cfg
 
-.PHONY: run test lint bench bench-extract bench-encoding bench-language bench-dates bench-dedup clean-venv
+.PHONY: run test lint bench bench-extract bench-encoding bench-language bench-dates bench-dedup bench-nightly clean-venv
 
 $(BIN)/luigi: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -32,7 +32,7 @@ lint: $(BIN)/luigi
 	$(BIN)/mypy
 
 # Benchmarks print their figures and write bench/results/*.json; they never run in `make test`.
-bench: bench-extract bench-encoding bench-language bench-dates bench-dedup
+bench: bench-extract bench-encoding bench-language bench-dates bench-dedup bench-nightly
 
 bench-extract: $(BIN)/luigi
 	$(BIN)/python -m bench.extract
@@ -48,6 +48,9 @@ bench-dates: $(BIN)/luigi
 
 bench-dedup: $(BIN)/luigi
 	$(BIN)/python -m bench.dedup
+
+bench-nightly: $(BIN)/luigi
+	$(BIN)/python -m bench.nightly
 
 clean-venv:
 	rm -rf $(VENV)

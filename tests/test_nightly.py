@@ -199,3 +199,27 @@ def test_a_night_recorded_while_another_decided_is_refused_then_redone(raw, tmp_
     assert luigi.build([task], local_scheduler=True, log_level="WARNING")
     m = manifest(clean, N2)
     assert (m["inputs"], m["unchanged"], m["duplicates"]) == (1, 6, 1)
+
+
+def test_a_changed_configuration_reuses_nothing_it_affects(raw, tmp_path):
+    clean = tmp_path / "clean"
+    assert run(raw, clean, N1)
+    changed = tmp_path / "config"
+    changed.mkdir()
+    shutil.copy(ROOT / "config" / "boilerplate.yaml", changed / "boilerplate.yaml")
+    (changed / "pipeline.yaml").write_text("segment_text:\n  repeated_min_documents: 4\n")
+    write(raw, "site/05.txt", ARTICLES[5])
+    task = CleanCorpus(
+        raw_dir=str(raw),
+        clean_dir=str(clean),
+        config=str(changed / "pipeline.yaml"),
+        date=dt.date.fromisoformat(N2),
+    )
+    assert luigi.build([task], local_scheduler=True, log_level="WARNING")
+    m = manifest(clean, N2)
+    # the facts of the old files are made again under the new configuration ...
+    assert m["corpus_facts"] == {"documents": 7, "from_cache": 0}
+    assert m["config_sha256"] != manifest(clean, N1)["config_sha256"]
+    # ... in a work folder of its own; what was published stays published
+    assert len(list((clean / ".work").iterdir())) == 2
+    assert (m["inputs"], m["unchanged"]) == (1, 6)

@@ -18,6 +18,18 @@ def _run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from pipeline.io import unwritable
+
+    if not Path(args.raw_dir).is_dir():
+        print(
+            f"error: raw directory {args.raw_dir!r} does not exist or is not a folder",
+            file=sys.stderr,
+        )
+        return 2
+    problem = unwritable(args.clean_dir)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     import luigi
 
     from pipeline.tasks import CleanCorpus
@@ -29,7 +41,11 @@ def _run(args: argparse.Namespace) -> int:
         [task], local_scheduler=args.local_scheduler, workers=args.workers, detailed_summary=True
     )
     if not result.scheduling_succeeded or result.status.name not in ("SUCCESS",):
-        print(f"error: the run did not complete ({result.status.name})", file=sys.stderr)
+        print(
+            f"error: the run did not complete ({result.status.name}); the failed task and its "
+            "error are in the log above",
+            file=sys.stderr,
+        )
         return 1
     return _summary(args)
 

@@ -222,3 +222,20 @@ def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
         for line in handle:
             if line.strip():
                 yield json.loads(line)
+
+
+def unwritable(clean_dir: str | Path) -> str | None:
+    """Why outputs cannot be written under clean_dir (created when missing), or None: a
+    read-only or full file system, no permission, a file where a folder should be."""
+    path = Path(clean_dir)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".write-test-{os.getpid()}"
+        with open(probe, "wb") as handle:
+            handle.write(b"\n" * 4096)
+            handle.flush()
+            os.fsync(handle.fileno())
+        probe.unlink()
+    except OSError as exc:
+        return f"clean directory {str(path)!r} cannot be written ({exc.strerror or exc})"
+    return None

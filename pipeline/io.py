@@ -174,10 +174,13 @@ def read_input(raw_dir: str | Path, rel: str, max_bytes: int) -> Document | Reje
                     "too-large",
                     f"is {before.st_size} bytes, over the limit of {max_bytes} (load.max_bytes)",
                 )
+            # at most one byte more than the size seen: enough to tell that the file grew
+            # (a reader must not chase a writer), never more than the limit allows
+            want = before.st_size + 1
             chunks = []
             size = 0
-            while size <= max_bytes:
-                chunk = os.read(fd, min(_READ_CHUNK, max_bytes + 1 - size))
+            while size < want:
+                chunk = os.read(fd, min(_READ_CHUNK, want - size))
                 if not chunk:
                     break
                 chunks.append(chunk)
@@ -192,16 +195,12 @@ def read_input(raw_dir: str | Path, rel: str, max_bytes: int) -> Document | Reje
             return reject("changed-while-reading", "became a link while it was read")
         return reject("unreadable", f"cannot be read ({exc.strerror or exc})")
     data = b"".join(chunks)
-    if size > max_bytes:
-        return reject(
-            "too-large", f"grew past the limit of {max_bytes} bytes (load.max_bytes) while read"
-        )
     changed = (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns)
     if changed or size != before.st_size:
         return reject(
             "changed-while-reading",
             f"changed while it was read ({before.st_size} bytes before, {size} read, "
-            f"{after.st_size} after); it is read again on the next run",
+            f"{after.st_size} after)",
         )
     return Document(
         source_path=shown,

@@ -25,6 +25,10 @@ class InputError(RuntimeError):
     """The raw directory itself is missing or unreadable."""
 
 
+class OutputError(RuntimeError):
+    """The clean directory cannot be written: read-only, full, or not a folder."""
+
+
 def discover(raw_dir: str | Path, ignore: Iterable[str]) -> tuple[list[str], list[str]]:
     """Relative, '/'-separated paths of every file under raw_dir in sorted order, and the
     ignored ones (documentation such as README.md). Symlinked folders are not entered; a
@@ -238,3 +242,10 @@ def unwritable(clean_dir: str | Path) -> str | None:
     except OSError as exc:
         return f"clean directory {str(path)!r} cannot be written ({exc.strerror or exc})"
     return None
+
+
+def check_writable(clean_dir: str | Path) -> None:
+    """Raise OutputError when outputs cannot be written under clean_dir (see `unwritable`)."""
+    problem = unwritable(clean_dir)
+    if problem:
+        raise OutputError(problem)

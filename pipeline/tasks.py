@@ -76,6 +76,9 @@ class Discover(_RunTask):
         return luigi.LocalTarget(str(self.work_dir() / "inventory.json"))
 
     def run(self) -> None:
+        from pipeline.io import check_writable  # read-only, full, not a folder: say so first
+
+        check_writable(self.clean_dir)
         names, ignored = discover(self.raw_dir, self.cfg.discover.ignore)
         # Records show a name that is valid UTF-8 (display_path); the file system's own name is
         # kept beside it when they differ (ASCII JSON keeps undecodable bytes as escapes).

@@ -97,6 +97,7 @@ class Deadline:
         self.armed = False
         self.started = 0.0
         self._previous: Any = None
+        self._outer: tuple[float, float] = (0.0, 0.0)
 
     def _on_alarm(self, signum: int, frame: Any) -> None:
         if self.armed:
@@ -114,13 +115,18 @@ class Deadline:
         self._previous = signal.signal(signal.SIGALRM, self._on_alarm)
         self.armed = True
         # fires again every second while armed, should a library swallow the first one
-        signal.setitimer(signal.ITIMER_REAL, self.seconds, 1.0)
+        self._outer = signal.setitimer(signal.ITIMER_REAL, self.seconds, 1.0)
 
     def stop(self) -> None:
         if self.armed:
             self.armed = False
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self._previous)
+            previous = signal.SIG_DFL if self._previous is None else self._previous
+            signal.signal(signal.SIGALRM, previous)
+            delay, interval = self._outer
+            if delay:  # someone else's timer was running: it goes on, less the time spent
+                elapsed = time.perf_counter() - self.started
+                signal.setitimer(signal.ITIMER_REAL, max(delay - elapsed, 0.001), interval)
 
 
 @cache

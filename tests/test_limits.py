@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import hashlib
+import signal
+import threading
 import time
 import tracemalloc
 
@@ -87,18 +89,15 @@ def test_a_gzip_bomb_stops_at_the_cap_without_inflating_the_rest(cfg, ctx):
     assert len(bomb) < 2_000_000
     cap = 1_000_000
     tracemalloc.start()
-    started = time.perf_counter()
     result, _ = load.run(
         doc_of("bomb.txt.gz", bomb), dataclasses.replace(cfg.load, max_decompressed_bytes=cap), ctx
     )
-    elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert isinstance(result, Drop) and result.reason == "too-large"
     assert "load.max_decompressed_bytes" in result.error
-    # inflating all of it would take a GiB and seconds; stopping at the cap takes neither
+    # inflating all of it would take a GiB; stopping at the cap takes about twice the cap
     assert peak < 10 * cap, peak
-    assert elapsed < 5, elapsed
 
 
 @pytest.mark.parametrize(
@@ -134,13 +133,11 @@ def test_an_overlong_run_of_html_text_is_rejected(cfg, ctx):
 def test_100000_nested_divs_are_rejected_without_recursion(cfg, ctx):
     n = 100_000
     page = f"<html><body>{'<div>' * n}deep{'</div>' * n}<p>{BODY}</p></body></html>".encode()
-    started = time.perf_counter()
     outcome = process(doc_of("deep.html", page), cfg, ctx, "0")
     assert outcome.rejection.reason == "html-too-deep"
     assert outcome.rejection.error == (
         "deep.html: nests HTML elements more than 200 deep (load.max_html_depth)"
     )
-    assert time.perf_counter() - started < 10
 
 
 def test_unclosed_inline_tags_nest_too(cfg, ctx):
@@ -181,7 +178,7 @@ def test_a_pathological_document_is_stopped_at_the_time_limit(cfg, ctx):
     data = ("A headline for the day\n" + "a" * 40 + "!\n" + BODY * 3).encode()
     started = time.perf_counter()
     outcome = process(doc_of("evil.txt", data), slow, ctx, "0")
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 30  # not a speed figure: without the limit, never
     assert outcome.doc is None
     assert outcome.rejection.reason == "timeout"
     assert outcome.rejection.stage == "segment_text"
@@ -195,3 +192,41 @@ def test_a_pathological_document_is_stopped_at_the_time_limit(cfg, ctx):
     )
     assert fine.doc is not None
     time.sleep(0.7)  # past the first document's deadline: nothing fires
+
+
+def test_a_long_script_or_style_line_is_not_text(cfg, ctx):
+    # real pages carry script bundles and inline JSON of hundreds of kilobytes on one line
+    bundle = "var x=1;" * 40_000
+    page = f"<html><head><script>{bundle}</script><style>{'a{b:c}' * 40_000}</style></head>"
+    page += f"<body><article>{f'<p>{BODY}</p>' * 4}</article></body></html>"
+    outcome = process(doc_of("bundle.html", page.encode()), cfg, ctx, "0")
+    assert outcome.doc is not None, outcome.rejection
+    assert "var x" not in outcome.doc.text
+
+
+def test_the_time_limit_leaves_other_timers_and_handlers_as_they_were(cfg, ctx):
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(signum))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30.0)
+        outcome = process(doc_of("a.txt", ("A headline\n" + BODY).encode()), cfg, ctx, "0")
+        assert outcome.doc is not None
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 25.0 < remaining < 30.0  # the outer timer still runs, less the time spent
+        signal.setitimer(signal.ITIMER_REAL, 0.01)
+        time.sleep(0.1)
+        assert fired == [signal.SIGALRM]  # and the outer handler is back
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_off_the_main_thread_documents_are_processed_without_a_limit(cfg, ctx):
+    results = []
+    data = ("A headline\n" + BODY).encode()
+    thread = threading.Thread(
+        target=lambda: results.append(process(doc_of("t.txt", data), cfg, ctx, "0"))
+    )
+    thread.start()
+    thread.join()
+    assert results[0].doc is not None

@@ -605,6 +605,9 @@ def line_limit(text: str, cfg: Config) -> Drop | None:
     return None
 
 
+_NOT_TEXT = frozenset({"script", "style", "template", "noscript", "svg", "math"})
+
+
 def html_limits(html: str, cfg: Config) -> Drop | None:
     """A drop when the page nests elements too deep, has too many, or holds a run of text
     longer than `max_line_chars` without a line break. The page is parsed as the HTML step
@@ -630,7 +633,10 @@ def html_limits(html: str, cfg: Config) -> Drop | None:
                 "html-too-many-elements",
                 f"has more than {cfg.max_html_elements} HTML elements (load.max_html_elements)",
             )
-        for piece in (el.text, el.tail):
+        # the code and data of scripts and styles are not text (a page's script bundle is often
+        # one line of hundreds of kilobytes): only what a reader sees is measured
+        hidden = isinstance(el.tag, str) and el.tag.lower() in _NOT_TEXT
+        for piece in (None if hidden else el.text, el.tail):
             if piece and len(piece) > cfg.max_line_chars:
                 longest = max(len(part) for part in piece.split("\n"))
                 if longest > cfg.max_line_chars:

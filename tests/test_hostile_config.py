@@ -65,7 +65,7 @@ def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path):
     # an unknown section is refused before its content is looked at
     with pytest.raises(ConfigError, match="key 'anchors' is not a known option"):
         load_config(write_config(tmp_path, f"anchors:{bomb}\n"))
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 30  # walking the aliases would take hours
 
 
 BAD_CONFIGS = [

@@ -99,7 +99,7 @@ def test_entities_are_not_expanded_and_nothing_is_fetched(cfg, ctx, listener, na
     port, hits = listener
     started = time.perf_counter()
     outcome = process_page(cfg, ctx, name, hostile_page(port, paragraphs))
-    assert time.perf_counter() - started < 10
+    assert time.perf_counter() - started < 60  # an expansion would take gigabytes and minutes
     assert outcome.doc is not None, outcome.rejection
     doc = outcome.doc
     assert doc.input_format == "html"

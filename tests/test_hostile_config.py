@@ -138,3 +138,13 @@ def test_a_catastrophic_rule_pattern_cannot_hang_the_run(tmp_path, workers):
     assert [d["provenance"]["source_path"] for d in documents] == ["fine.txt"]
     manifest = json.loads((part / "manifest.json").read_text())
     assert manifest["rejected_by_reason"] == {"timeout": 1}
+
+
+def test_globs_in_the_config_do_not_backtrack(tmp_path):
+    """discover.ignore and dates.source_orders are fnmatch globs: compiled to patterns with
+    atomic groups, so many stars against a long name answer at once."""
+    from pipeline.io import discover
+
+    (tmp_path / ("a" * 250)).write_text("x")
+    found, ignored = discover(tmp_path, ["*a" * 30 + "*b"])
+    assert (found, ignored) == (["a" * 250], [])

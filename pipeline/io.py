@@ -112,6 +112,14 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
+def _opened_path(fd: int) -> str | None:
+    """The path of an open file as the kernel has it (Linux /proc), or None."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return None
+
+
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a folder"
@@ -162,6 +170,14 @@ def read_input(raw_dir: str | Path, rel: str, max_bytes: int) -> Document | Reje
         flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(real, flags | getattr(os, "O_CLOEXEC", 0))
         try:
+            # where the opened file really is: a folder on the way swapped for a link out of
+            # the raw directory between the check above and the open is caught here (Linux)
+            opened = _opened_path(fd) or real
+            if not _inside(opened, root):
+                return reject(
+                    "outside-raw-dir",
+                    f"leads to {display_path(opened)}, outside the raw directory; not read",
+                )
             before = os.fstat(fd)
             if not stat.S_ISREG(before.st_mode):
                 if stat.S_ISDIR(before.st_mode) and stat.S_ISLNK(link.st_mode):

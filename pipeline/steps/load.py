@@ -1,7 +1,8 @@
 """Load step: raw bytes to text. Gzip, BOMs, ISO-2022, UTF-16/32 without BOM, UTF-8, then legacy
 code pages: charset-normalizer proposes readings among the web's legacy encodings, and a check of
 the non-ASCII characters in context picks one (see `_legacy_candidates`). Empty, binary,
-over-size and undecodable inputs become drops with a reason.
+over-size and undecodable inputs become drops with a reason, as do inputs past the limits that
+keep later steps bounded: line length, HTML nesting depth and element count.
 
 Why charset-normalizer: it is maintained, already a dependency (of trafilatura too), MIT, and
 gives per reading a mess ratio and language coherence that we record as confidence. On mostly

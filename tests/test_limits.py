@@ -230,3 +230,11 @@ def test_off_the_main_thread_documents_are_processed_without_a_limit(cfg, ctx):
     thread.start()
     thread.join()
     assert results[0].doc is not None
+
+
+def test_a_page_the_html_parser_would_cut_short_is_rejected(cfg, ctx):
+    # libxml2 stops at a text node of 10 MB and keeps nothing of the page: said, not hidden
+    page = "<html><body><p>" + ("word " * 30 + "\n") * 80_000 + "</p><p>After.</p></body></html>"
+    outcome = process(doc_of("huge-text.html", page.encode()), cfg, ctx, "0")
+    assert outcome.rejection.reason == "html-parser-limit"
+    assert "Resource limit exceeded" in outcome.rejection.error

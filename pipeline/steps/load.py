@@ -614,7 +614,18 @@ def html_limits(html: str, cfg: Config) -> Drop | None:
     longer than `max_line_chars` without a line break. The page is parsed as the HTML step
     parses it (no network, no entity expansion) and walked without recursion, stopping at the
     first limit passed."""
-    root = parse_html(html)
+    fatal: list[str] = []
+    root = parse_html(html, fatal)
+    for message in fatal:
+        if message.startswith("Excessive depth"):
+            return Drop(
+                "html-too-deep",
+                f"nests HTML elements more than {cfg.max_html_depth} deep (load.max_html_depth)",
+            )
+        return Drop(
+            "html-parser-limit",
+            f"cannot be read whole by the HTML parser ({message}); it would be cut short",
+        )
     if root is None:
         return None  # nothing parses: the HTML step says so
     depth = elements = 0

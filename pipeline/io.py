@@ -154,9 +154,7 @@ def read_input(raw_dir: str | Path, rel: str, max_bytes: int) -> Document | Reje
                 os.stat(path)
             except OSError as exc:
                 if exc.errno == errno.ELOOP:
-                    return reject(
-                        "symlink-loop", "is a link that leads back to itself; not followed"
-                    )
+                    return reject("symlink-loop", "is a link in a loop of links; not followed")
                 if isinstance(exc, FileNotFoundError):
                     return reject("broken-link", "is a link to a file that does not exist")
                 raise
@@ -212,7 +210,7 @@ def read_input(raw_dir: str | Path, rel: str, max_bytes: int) -> Document | Reje
         if isinstance(exc, FileNotFoundError):
             return reject("vanished", "was listed but is gone (removed or renamed during the run)")
         if exc.errno == errno.ELOOP:
-            return reject("changed-while-reading", "became a link while it was read")
+            return reject("changed-while-reading", "was replaced by a link while it was read")
         return reject("unreadable", f"cannot be read ({exc.strerror or exc})")
     data = b"".join(chunks)
     changed = (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns)

@@ -19,7 +19,8 @@ PARAGRAPH = (
 )
 
 
-def laughs(entity_uses: str) -> str:
+def laughs() -> str:
+    """The declarations of the billion laughs: lol9 would expand to 10**9 "lol"s."""
     levels = ['<!ENTITY lol0 "lol">']
     for i in range(1, 10):
         levels.append(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">')
@@ -67,7 +68,7 @@ def listener():
 def hostile_page(port: int, paragraphs: int) -> str:
     return f"""<?xml version="1.0"?>
 <!DOCTYPE html [
-{laughs("")}
+{laughs()}
 <!ENTITY secret SYSTEM "file:///etc/passwd">
 <!ENTITY remote SYSTEM "http://127.0.0.1:{port}/entity">
 <!ENTITY % param SYSTEM "http://127.0.0.1:{port}/dtd">
@@ -118,7 +119,7 @@ def test_entities_are_not_expanded_and_nothing_is_fetched(cfg, ctx, listener, na
 
 def test_an_xml_page_with_a_billion_laughs_is_read_without_expansion(cfg, ctx):
     page = f"""<?xml version="1.0"?>
-<!DOCTYPE lolz [{laughs("")}]>
+<!DOCTYPE lolz [{laughs()}]>
 <lolz><p>{PARAGRAPH * 3}</p><p>&lol9;</p></lolz>"""
     outcome = process_page(cfg, ctx, "feed.xml", page)
     text = outcome.doc.text if outcome.doc else ""

@@ -20,6 +20,18 @@ def _run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from pipeline.io import unwritable
+
+    if not Path(args.raw_dir).is_dir():
+        print(
+            f"error: raw directory {args.raw_dir!r} does not exist or is not a folder",
+            file=sys.stderr,
+        )
+        return 2
+    problem = unwritable(args.clean_dir)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     import luigi
 
     from pipeline import nightly

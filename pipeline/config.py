@@ -73,6 +73,9 @@ class RunnerConfig:
     max_error_rate: float = field(default=0.2, metadata={"min": 0.0, "max": 1.0})
     # ... and at least this many did (a single error in a tiny shard does not fail it)
     min_errors_to_fail: int = field(default=3, metadata={"min": 1})
+    # a document still being processed after this many seconds is stopped and rejected as
+    # timeout (documents take milliseconds; this stops one that would hang its shard)
+    max_seconds_per_document: float = field(default=60.0, metadata={"min": 0.01, "max": 86400})
 
 
 @dataclass(frozen=True)

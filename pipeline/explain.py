@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import parse_config
-from pipeline.io import read_input
+from pipeline.io import display_path, read_input
 from pipeline.partition import complete_partitions
 from pipeline.record import Drop, document_id
 from pipeline.render import visible_lines
@@ -137,6 +137,8 @@ def _keys(key: str, clean_dir: Path, partition: Path) -> set[str]:
         keys |= {k.removeprefix(prefix) for k in list(keys)}
         with contextlib.suppress(ValueError, OSError):
             keys.add(Path(key).resolve().relative_to(Path(raw_dir).resolve()).as_posix())
+    # a file's own name, as records show it (control characters and the like escaped)
+    keys |= {display_path(k) for k in list(keys)}
     return keys
 
 

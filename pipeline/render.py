@@ -22,8 +22,10 @@ _BLOCK = {
 _SPACE = re.compile(r"\s+")
 
 
-def parse_html(html: str) -> etree._Element | None:
-    """Parse HTML without network access or entity expansion; None when nothing parses."""
+def parse_html(html: str, fatal: list[str] | None = None) -> etree._Element | None:
+    """Parse HTML without network access or entity expansion; None when nothing parses.
+
+    The parser's fatal errors (a resource limit that cut the page short) go to `fatal`."""
     parser = lxml.html.HTMLParser(
         encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True
     )
@@ -32,6 +34,9 @@ def parse_html(html: str) -> etree._Element | None:
         root = lxml.html.fromstring(html.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError):
         return None
+    finally:
+        if fatal is not None:
+            fatal.extend(e.message.strip() for e in parser.error_log if e.level_name == "FATAL")
     return root
 
 

@@ -1,9 +1,13 @@
 """Applies the steps to each document: the only loop. Turns an unexpected exception into a
-counted drop (error:<Type>) and fails the shard above the configured error rate."""
+counted drop (error:<Type>) and fails the shard above the configured error rate; stops a
+document that runs past the time limit (runner.max_seconds_per_document) and rejects it."""
 
 from __future__ import annotations
 
 import dataclasses
+import logging
+import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -64,6 +68,67 @@ class ShardFailed(RuntimeError):
     """Too many documents of a shard hit unexpected errors: a broken library, not bad input."""
 
 
+class DocumentTimeout(BaseException):
+    """A document ran past its time limit. A BaseException, so that the `except Exception` of a
+    library the step calls cannot swallow it."""
+
+
+log = logging.getLogger("pipeline")
+
+
+class Deadline:
+    """Raises DocumentTimeout in the running code once `seconds` have passed.
+
+    Why a timer signal (SIGALRM) in the process that runs the task: Luigi runs a task in its
+    own main thread (in the scheduler's process with one worker, in a forked process per task
+    with more), where a signal handler can raise into whatever Python code or regular
+    expression (both the `regex` and the `re` engine check for signals while they match) is
+    running; it costs two system calls per document, where a subprocess per document would cost
+    a fork and a copy of the document each way. What it cannot stop is C code that never checks
+    for signals: the parser and extraction limits of the load step (size, line length, HTML
+    depth and element count) keep that bounded. Off the main thread (where signals cannot be
+    handled) the limit is not enforced, and a warning says so once.
+    """
+
+    _warned = False
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.armed = False
+        self.started = 0.0
+        self._previous: Any = None
+        self._outer: tuple[float, float] = (0.0, 0.0)
+
+    def _on_alarm(self, signum: int, frame: Any) -> None:
+        if self.armed:
+            raise DocumentTimeout
+
+    def start(self) -> None:
+        self.started = time.perf_counter()
+        if threading.current_thread() is not threading.main_thread() or not hasattr(
+            signal, "setitimer"
+        ):
+            if not Deadline._warned:
+                Deadline._warned = True
+                log.warning("documents are processed off the main thread: no time limit")
+            return
+        self._previous = signal.signal(signal.SIGALRM, self._on_alarm)
+        self.armed = True
+        # fires again every second while armed, should a library swallow the first one
+        self._outer = signal.setitimer(signal.ITIMER_REAL, self.seconds, 1.0)
+
+    def stop(self) -> None:
+        if self.armed:
+            self.armed = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            previous = signal.SIG_DFL if self._previous is None else self._previous
+            signal.signal(signal.SIGALRM, previous)
+            delay, interval = self._outer
+            if delay:  # someone else's timer was running: it goes on, less the time spent
+                elapsed = time.perf_counter() - self.started
+                signal.setitimer(signal.ITIMER_REAL, max(delay - elapsed, 0.001), interval)
+
+
 @cache
 def library_version(name: str) -> str | None:
     try:
@@ -116,8 +181,38 @@ class Outcome:
 
 
 def process(doc: Document, cfg: PipelineConfig, ctx: Context, config_sha256: str) -> Outcome:
-    """Run every step on one document."""
+    """Run every step on one document, within the time limit."""
     outcome = Outcome()
+    deadline = Deadline(cfg.runner.max_seconds_per_document)
+    try:
+        deadline.start()
+        try:
+            _process(doc, cfg, ctx, config_sha256, outcome)
+        finally:
+            deadline.stop()
+    except DocumentTimeout:
+        deadline.stop()
+        step = next(reversed(outcome.seconds), "load")  # the step that was running
+        elapsed = time.perf_counter() - deadline.started
+        outcome.seconds[step] = max(0.0, elapsed - sum(outcome.seconds.values()))
+        outcome.doc = None
+        outcome.rejection = Rejection(
+            source_path=doc.source_path,
+            source_sha256=doc.source_sha256,
+            stage=step,
+            reason="timeout",
+            error=f"{doc.source_path}: processing was stopped after "
+            f"{cfg.runner.max_seconds_per_document:g} s in the {step} step, over the limit "
+            "(runner.max_seconds_per_document)",
+        )
+    return outcome
+
+
+def _process(
+    doc: Document, cfg: PipelineConfig, ctx: Context, config_sha256: str, outcome: Outcome
+) -> None:
+    """The steps in order, filling `outcome`; the running step's name is entered in
+    outcome.seconds before it starts (its time once it ends)."""
     doc = dataclasses.replace(
         doc,
         provenance={
@@ -134,6 +229,7 @@ def process(doc: Document, cfg: PipelineConfig, ctx: Context, config_sha256: str
         step = (HTML_STEPS if doc.input_format == "html" else STEPS)[index]
         module = _module_for(step, doc)
         started = time.perf_counter()
+        outcome.seconds[module.NAME] = 0.0
         try:
             result, prov = module.run(doc, _step_config(cfg, module), ctx)
         except Exception as exc:  # a bug or a library failure: counted, never silent
@@ -152,25 +248,30 @@ def process(doc: Document, cfg: PipelineConfig, ctx: Context, config_sha256: str
                 reason=result.reason,
                 error=f"{doc.source_path}: {result.error}",
             )
-            return outcome
+            return
         doc = dataclasses.replace(result, provenance=merge(doc.provenance, prov))
     outcome.doc = doc
-    return outcome
 
 
 def corpus_facts(doc: Document, cfg: PipelineConfig, ctx: Context) -> dict[str, Any] | None:
     """What the run-wide statistics need of one plain-text document (load, repair and segment
     only): its source, its line keys, its site and its numeric-date order votes. None for HTML
-    and for inputs a step drops or fails on (the full pass records why)."""
+    and for inputs a step drops, fails on or runs out of time on (the full pass records why)."""
+    deadline = Deadline(cfg.runner.max_seconds_per_document)
     try:
-        for module in (load, repair, segment_text):
-            result, _ = module.run(doc, _step_config(cfg, module), ctx)
-            if isinstance(result, Drop) or result.input_format == "html":
-                return None
-            if module is repair:
-                repaired = result.text
-            doc = result
-    except Exception:
+        deadline.start()
+        try:
+            for module in (load, repair, segment_text):
+                result, _ = module.run(doc, _step_config(cfg, module), ctx)
+                if isinstance(result, Drop) or result.input_format == "html":
+                    return None
+                if module is repair:
+                    repaired = result.text
+                doc = result
+        finally:
+            deadline.stop()
+    except (Exception, DocumentTimeout):
+        deadline.stop()
         return None
     return {
         "group": corpus.source_group(doc.source_path),

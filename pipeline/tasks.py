@@ -193,6 +193,9 @@ class Discover(_RunTask):
 
     @_unless_night_done
     def run(self) -> None:
+        from pipeline.io import check_writable  # read-only, full, not a folder: say so first
+
+        check_writable(self.clean_dir)
         night = self.date.isoformat()
         names, ignored = discover(self.raw_dir, self.cfg.discover.ignore)
         self.status(f"{len(names)} files found; checking which are new")

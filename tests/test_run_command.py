@@ -96,7 +96,17 @@ def test_two_luigi_commands_at_once_never_corrupt_the_night(tmp_path):
 
 
 def test_a_failed_night_exits_non_zero_and_says_where_the_log_is(tmp_path):
-    clean = tmp_path / "clean"
-    done = run("--raw-dir", str(tmp_path / "missing"), "--clean-dir", str(clean), "--date", DATE)
+    raw, clean = raw_copy(tmp_path), tmp_path / "clean"
+    (clean / ".state").mkdir(parents=True)
+    (clean / ".state" / "dedup.sqlite").write_text("not a database")  # e.g. a damaged copy
+    done = run("--raw-dir", str(raw), "--clean-dir", str(clean), "--date", DATE)
     assert done.returncode == 1
     assert "the run did not complete; see" in done.stderr and ".logs/run-" in done.stderr
+    log = next((clean / ".logs").glob("run-*.log")).read_text()
+    assert "file is not a database" in log
+    assert not (clean / DATE).exists()
+
+
+def test_a_missing_raw_folder_is_named_before_any_work(tmp_path):
+    done = run("--raw-dir", str(tmp_path / "missing"), "--clean-dir", str(tmp_path / "clean"))
+    assert done.returncode == 2 and "raw directory" in done.stderr and "missing" in done.stderr

@@ -33,7 +33,11 @@ def test_any_bytes_give_exactly_one_clean_outcome(cfg, ctx, name, data):
     else:
         text = outcome.doc.text
         assert text and unicodedata.normalize("NFC", text) == text
-        assert all(ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs") for ch in text)
+        # format characters go, but ZWNJ and ZWJ, which Persian and Indic words need (repair)
+        assert all(
+            ch in "\n\u200c\u200d" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+            for ch in text
+        )
 
 
 def test_every_step_records_its_version(cfg, ctx):

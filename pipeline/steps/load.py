@@ -1,7 +1,8 @@
 """Load step: raw bytes to text. Gzip, BOMs, ISO-2022, UTF-16/32 without BOM, UTF-8, then legacy
 code pages: charset-normalizer proposes readings among the web's legacy encodings, and a check of
 the non-ASCII characters in context picks one (see `_legacy_candidates`). Empty, binary,
-over-size and undecodable inputs become drops with a reason.
+over-size and undecodable inputs become drops with a reason, as do inputs past the limits that
+keep later steps bounded: line length, HTML nesting depth and element count.
 
 Why charset-normalizer: it is maintained, already a dependency (of trafilatura too), MIT, and
 gives per reading a mess ratio and language coherence that we record as confidence. On mostly
@@ -23,12 +24,14 @@ import regex
 from charset_normalizer.cd import coherence_ratio
 from charset_normalizer.constant import FREQUENCIES, IANA_SUPPORTED
 from charset_normalizer.md import mess_ratio
+from lxml import etree
 
 from pipeline.record import Document, Drop
+from pipeline.render import parse_html
 from pipeline.steps import Context, StepOutput
 
 NAME = "load"
-VERSION = "2"
+VERSION = "3"
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".text")
@@ -93,6 +96,15 @@ class Config:
     # legacy code pages the detector chooses from (Python codec names), most used first: the
     # order breaks ties; the default is the web's legacy encodings (WEB_ENCODINGS)
     encodings: tuple[str, ...] = WEB_ENCODINGS
+    # a plain-text line (or a run of HTML text between tags) longer than this many characters:
+    # rejected as line-too-long (an article's longest paragraph is a few thousand)
+    max_line_chars: int = field(default=200_000, metadata={"min": 100})
+    # HTML nested deeper than this many elements is rejected as html-too-deep; at most 255, as
+    # the HTML parser (libxml2) stops reading a page at depth 256 and drops the rest
+    max_html_depth: int = field(default=200, metadata={"min": 10, "max": 255})
+    # HTML with more elements than this is rejected as html-too-many-elements (a big news page
+    # has a few thousand; extraction time grows with the count)
+    max_html_elements: int = field(default=100_000, metadata={"min": 100})
 
     def __post_init__(self) -> None:
         if not self.encodings:
@@ -106,7 +118,10 @@ class Config:
 
 
 def _gunzip(data: bytes, limit: int) -> bytes | None:
-    """Decompress gzip up to `limit` bytes of output; None when the output would exceed it."""
+    """Decompress gzip up to `limit` bytes of output; None when the output would exceed it.
+
+    Never inflates more than `limit + 1` bytes, whatever the input claims: a gzip bomb stops at
+    the cap. Raises EOFError when the data ends before the end of a gzip member (truncated)."""
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     out = inflater.decompress(data, limit + 1)
     if len(out) > limit:
@@ -118,6 +133,8 @@ def _gunzip(data: bytes, limit: int) -> bytes | None:
         out += inflater.decompress(rest, limit + 1 - len(out))
         if len(out) > limit:
             return None
+    if not inflater.eof:
+        raise EOFError("the data ends before the end of the compressed stream")
     return out
 
 
@@ -572,11 +589,83 @@ def decode(data: bytes, cfg: Config) -> tuple[str, dict[str, object]] | Drop:
     return text, info
 
 
+def line_limit(text: str, cfg: Config) -> Drop | None:
+    """A drop when a line of the text is longer than `max_line_chars`."""
+    start = number = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        number += 1
+        if end - start > cfg.max_line_chars:
+            return Drop(
+                "line-too-long",
+                f"has a line of {end - start} characters (line {number}), over the limit of "
+                f"{cfg.max_line_chars} (load.max_line_chars)",
+            )
+        start = end + 1
+    return None
+
+
+_NOT_TEXT = frozenset({"script", "style", "template", "noscript", "svg", "math"})
+
+
+def html_limits(html: str, cfg: Config) -> Drop | None:
+    """A drop when the page nests elements too deep, has too many, or holds a run of text
+    longer than `max_line_chars` without a line break. The page is parsed as the HTML step
+    parses it (no network, no entity expansion) and walked without recursion, stopping at the
+    first limit passed."""
+    fatal: list[str] = []
+    root = parse_html(html, fatal)
+    for message in fatal:
+        if message.startswith("Excessive depth"):
+            return Drop(
+                "html-too-deep",
+                f"nests HTML elements more than {cfg.max_html_depth} deep (load.max_html_depth)",
+            )
+        return Drop(
+            "html-parser-limit",
+            f"cannot be read whole by the HTML parser ({message}); it would be cut short",
+        )
+    if root is None:
+        return None  # nothing parses: the HTML step says so
+    depth = elements = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if event == "end":
+            depth -= 1
+            continue
+        depth += 1
+        elements += 1
+        if depth > cfg.max_html_depth:
+            return Drop(
+                "html-too-deep",
+                f"nests HTML elements more than {cfg.max_html_depth} deep (load.max_html_depth)",
+            )
+        if elements > cfg.max_html_elements:
+            return Drop(
+                "html-too-many-elements",
+                f"has more than {cfg.max_html_elements} HTML elements (load.max_html_elements)",
+            )
+        # the code and data of scripts and styles are not text (a page's script bundle is often
+        # one line of hundreds of kilobytes): only what a reader sees is measured
+        hidden = isinstance(el.tag, str) and el.tag.lower() in _NOT_TEXT
+        for piece in (None if hidden else el.text, el.tail):
+            if piece and len(piece) > cfg.max_line_chars:
+                longest = max(len(part) for part in piece.split("\n"))
+                if longest > cfg.max_line_chars:
+                    return Drop(
+                        "line-too-long",
+                        f"has a run of {longest} characters of text without a line break, over "
+                        f"the limit of {cfg.max_line_chars} (load.max_line_chars)",
+                    )
+    return None
+
+
 def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
     data = doc.raw
     prov: dict[str, object] = {}
     if len(data) > cfg.max_bytes:
-        return Drop("too-large", f"is {len(data)} bytes, over the limit of {cfg.max_bytes}"), prov
+        too_large = f"is {len(data)} bytes, over the limit of {cfg.max_bytes} (load.max_bytes)"
+        return Drop("too-large", too_large), prov
     if doc.source_path.lower().endswith(".gz"):
         if not data.startswith(b"\x1f\x8b"):
             return Drop("bad-gzip", "is named .gz but is not gzip data"), prov
@@ -588,7 +677,8 @@ def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
             return (
                 Drop(
                     "too-large",
-                    f"decompresses to more than the limit of {cfg.max_decompressed_bytes} bytes",
+                    f"decompresses to more than the limit of {cfg.max_decompressed_bytes} bytes "
+                    "(load.max_decompressed_bytes); decompression stopped there",
                 ),
                 prov,
             )
@@ -601,6 +691,9 @@ def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
         return decoded, prov
     text, info = decoded
     fmt = input_format(doc.source_path, text)
+    over = html_limits(text, cfg) if fmt == "html" else line_limit(text, cfg)
+    if over is not None:
+        return over, prov
     prov["encoding"] = {"detected": info}
     prov["input_format"] = fmt
     return dataclasses.replace(doc, raw=b"", text=text, input_format=fmt), prov

@@ -531,6 +531,13 @@ def _accounting(night: Night) -> str:
         f"({pct(dated, night.documents)}); {num(night.chars_kept)} characters kept, "
         f"{num(night.chars_removed)} removed from the kept documents.</p>"
     )
+    unchanged = int(m.get("unchanged") or 0)
+    if unchanged:
+        facts += (
+            f'<p class="note" data-figure="unchanged">{num(unchanged)} more files under the raw '
+            f"folder were published by earlier nights and not cleaned again "
+            f"({num(inputs + unchanged)} discovered).</p>"
+        )
     body = f'<div class="cards">{cards}</div>' + check + chart + facts + extra
     return _section("accounting", "Counts and accounting", body)
 

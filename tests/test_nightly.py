@@ -73,6 +73,8 @@ def test_a_night_with_nothing_new_publishes_nothing_and_cleans_nothing(raw, tmp_
     assert second["stages"] == {}  # no step ran on any document
     # the corpus tables still see the whole folder, from the facts cached by the first night
     assert second["corpus_facts"] == {"documents": 6, "from_cache": 6}
+    report = (clean / N2 / "report.html").read_text()
+    assert "6 more files under the raw folder were published by earlier nights" in report
     assert (clean / "latest").resolve() == (clean / N2).resolve()
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -89,6 +90,21 @@ def classify(
         found = Found(name, path, st.st_size, st.st_mtime_ns, id_)
         (old if id_ is not None and published.has(id_) else new).append(found)
     return new, old
+
+
+@functools.cache
+def code_key() -> str:
+    """The pipeline's and every step's version and the libraries the steps use: what a
+    document's result depends on besides its bytes and the configuration."""
+    from pipeline import __version__
+    from pipeline.runner import _LIBRARIES
+    from pipeline.steps import language, repeats, scripts, segment_html, signature
+
+    modules = (load, repair, segment_html, segment_text, repeats, scripts, language, dates)
+    parts = [f"pipeline={__version__}"]
+    parts += [f"{m.NAME}={m.VERSION}" for m in (*modules, signature)]
+    parts += [f"{lib}={library_version(lib)}" for libs in _LIBRARIES.values() for lib in libs]
+    return hashlib.sha256(";".join(sorted(set(parts))).encode()).hexdigest()
 
 
 def facts_key() -> str:

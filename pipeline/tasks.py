@@ -89,19 +89,22 @@ class _RunTask(luigi.Task):
         return loaded_config(self.config)[1]
 
     def work_dir(self) -> Path:
-        """Intermediate results users do not read, keyed by the config hash, the date and the
-        other nights in the dedup index (which decide what is new tonight), so a changed config
-        or history never reuses a stale result."""
+        """Intermediate results users do not read, keyed by the config hash, the date, the other
+        nights in the dedup index (which decide what is new tonight) and the versions of the code
+        (nightly.code_key), so a changed config, history or step never reuses a stale result."""
         night = self.date.isoformat()
         others = history.others_fingerprint(self.index_file(), night)[:12]
-        return Path(self.clean_dir) / ".work" / self.config_hash[:16] / night / others
+        return self.config_work_dir() / night / f"{others}-{nightly.code_key()[:8]}"
+
+    def config_work_dir(self) -> Path:
+        return Path(self.clean_dir) / ".work" / self.config_hash[:16]
 
     def index_file(self) -> Path:
         return history.index_path(self.clean_dir)
 
     def facts_cache(self) -> Path:
         """Corpus facts of every input seen under this configuration, kept across nights."""
-        return Path(self.clean_dir) / ".work" / self.config_hash[:16] / "facts-cache.sqlite"
+        return self.config_work_dir() / "facts-cache.sqlite"
 
     def state_lock(self) -> Any:
         """Held while the dedup index, the partitions and `latest` are read for deciding or

@@ -105,6 +105,8 @@ class Config:
     repeated_min_share: float = field(default=0.1, metadata={"min": 0.0, "max": 1.0})
     # bracketed citation markers such as [1] or ([2]): removed (and recorded) or kept
     citation_markers: Literal["remove", "keep"] = "remove"
+    # a line cut short with "..." or "[…]" (a teaser of another story) is not a paragraph
+    teasers_not_paragraphs: bool = True
     # a line of at most this many words mixing scripts without a sentence is a widget fragment
     foreign_fragment_max_words: int = field(default=8, metadata={"min": 0})
     # ... when the second script has at least this share of its letters
@@ -189,7 +191,18 @@ def _compiled(rules: Rules) -> _Compiled:
     return cached[1]
 
 
+# A teaser cut short by its site: "... may soon...", "... the [...]" (a list of other stories).
+_TRUNCATED = regex.compile(r"(?:\w(?:\.{3}|…)|[\[(](?:\.{3}|…)[\])])[\"'”’»]?$")
+
+
+def is_truncated(line: str) -> bool:
+    """The line ends where its site cut it (a teaser of another story), not with a sentence."""
+    return bool(_TRUNCATED.search(line))
+
+
 def is_body_like(line: str, cfg: Config) -> bool:
+    if cfg.teasers_not_paragraphs and is_truncated(line):
+        return False
     words = word_count(line)
     if words >= cfg.long_line_words:
         return True

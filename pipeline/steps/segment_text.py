@@ -18,6 +18,7 @@ How a line is labelled, in order:
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import unicodedata
@@ -97,6 +98,14 @@ class Config:
     min_article_words: int = field(default=50, metadata={"min": 0})
     # a block next to the main (largest) block joins it when it has this share of its words
     min_block_share: float = field(default=0.25, metadata={"min": 0.0, "max": 1.0})
+    # a short sentence (3+ words) that is not a paragraph counts this much of a paragraph in a
+    # block's density
+    sentence_line_weight: float = field(default=1.0, metadata={"min": 0.0, "max": 1.0})
+    # up to this many light but dense blocks (a passage between two lists) join the article
+    # when a block heavy enough to join lies beyond them ...
+    bridge_blocks: int = field(default=2, metadata={"min": 0})
+    # ... and each gap crossed is at most this many lines
+    max_bridge_gap_lines: int = field(default=20, metadata={"min": 0})
     # remove short lines that recur across many documents of the same source (site chrome)
     remove_repeated_lines: bool = True
     # ... found in at least this many distinct documents of the source
@@ -368,6 +377,7 @@ def _main_block(
     ends: list[int],
     cfg: Config,
     words: Callable[[int], int],
+    prose: frozenset[int] = frozenset(),
 ) -> tuple[int, int] | None:
     """First and last line of the article: the block of body-like lines with the most words,
     joined by neighbouring blocks of a similar size. Blocks are split by long runs of other lines
@@ -384,7 +394,18 @@ def _main_block(
         blocks[-1].append(number)
     # A block weighs its words times its density (the share of its lines that are paragraphs):
     # an article is paragraph after paragraph, a teaser list or comment thread is not.
-    density = [len(block) / (position[block[-1]] - position[block[0]] + 1) for block in blocks]
+    prose_at = sorted(position[n] for n in prose)
+
+    def prose_within(block: list[int]) -> int:
+        return bisect.bisect_right(prose_at, position[block[-1]]) - bisect.bisect_left(
+            prose_at, position[block[0]]
+        )
+
+    density = [
+        (len(block) + cfg.sentence_line_weight * prose_within(block))
+        / (position[block[-1]] - position[block[0]] + 1)
+        for block in blocks
+    ]
     weight = [sum(words(n) for n in block) * d for block, d in zip(blocks, density, strict=True)]
     # The article comes before the comments: when a comment heading follows a block large
     # enough to be an article, the main block is chosen among the blocks before it.
@@ -407,10 +428,42 @@ def _main_block(
             and not any(blocks[a][-1] < end < blocks[b][0] for end in ends)
         )
 
-    while first > 0 and joins(first - 1, first - 1, first):
-        first -= 1
-    while last < len(blocks) - 1 and joins(last + 1, last, last + 1):
-        last += 1
+    def near(a: int, b: int) -> bool:
+        return position[blocks[b][0]] - position[blocks[a][-1]] - 1 <= cfg.max_bridge_gap_lines
+
+    def dense(i: int, a: int, b: int) -> bool:
+        return density[i] >= cfg.min_join_density and near(a, b) and not any(
+            blocks[a][-1] < end < blocks[b][0] for end in ends
+        )
+
+    while first > 0:
+        if joins(first - 1, first - 1, first):
+            first -= 1
+            continue
+        # a light but dense block (a short passage between two lists) joins when a heavy block
+        # beyond it does
+        j = first - 1
+        while j > 0 and dense(j, j, j + 1) and j > first - 1 - cfg.bridge_blocks:
+            j -= 1
+            if joins(j, j, j + 1):
+                break
+        if j < first - 1 and joins(j, j, j + 1) and near(j, j + 1):
+            first = j
+            continue
+        break
+    while last < len(blocks) - 1:
+        if joins(last + 1, last, last + 1):
+            last += 1
+            continue
+        j = last + 1
+        while j < len(blocks) - 1 and dense(j, j - 1, j) and j < last + 1 + cfg.bridge_blocks:
+            j += 1
+            if joins(j, j - 1, j):
+                break
+        if j > last + 1 and joins(j, j - 1, j) and near(j - 1, j):
+            last = j
+            continue
+        break
     return blocks[first][0], blocks[last][-1]
 
 
@@ -493,7 +546,14 @@ def segment(
 
     body_like = _body_like_lines(pending, body_text, cfg)
     ends = [n for n in sorted(pieces) if pieces[n][-1].rule in comp.ending_rules]
-    block = _main_block(sorted(pieces), body_like, ends, cfg, lambda n: word_count(body_text(n)))
+    body_like_set = set(body_like)
+    prose = frozenset(
+        n for n in pending
+        if n not in body_like_set and word_count(body_text(n)) >= 3 and _ends_sentence(body_text(n))
+    )
+    block = _main_block(
+        sorted(pieces), body_like, ends, cfg, lambda n: word_count(body_text(n)), prose
+    )
     first_body, last_body = block if block else (None, None)
     body_like = [n for n in body_like if block and block[0] <= n <= block[1]]
     body_like_set = set(body_like)

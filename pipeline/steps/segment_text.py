@@ -98,6 +98,8 @@ class Config:
     min_article_words: int = field(default=50, metadata={"min": 0})
     # a block next to the main (largest) block joins it when it has this share of its words
     min_block_share: float = field(default=0.25, metadata={"min": 0.0, "max": 1.0})
+    # ... and is at most this many lines away (0: any distance)
+    max_join_gap_lines: int = field(default=60, metadata={"min": 0})
     # a short sentence (3+ words) that is not a paragraph counts this much of a paragraph in a
     # block's density
     sentence_line_weight: float = field(default=1.0, metadata={"min": 0.0, "max": 1.0})
@@ -426,6 +428,10 @@ def _main_block(
             weight[i] >= floor
             and density[i] >= cfg.min_join_density
             and not any(blocks[a][-1] < end < blocks[b][0] for end in ends)
+            and (
+                not cfg.max_join_gap_lines
+                or position[blocks[b][0]] - position[blocks[a][-1]] - 1 <= cfg.max_join_gap_lines
+            )
         )
 
     def near(a: int, b: int) -> bool:

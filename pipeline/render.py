@@ -44,25 +44,22 @@ def visible_lines(html: str) -> list[str]:
 def visible_lines_of(root: etree._Element) -> list[str]:
     """visible_lines() of an already parsed page (the tree is only read)."""
     parts: list[str] = []
-
-    def walk(el: etree._Element) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag.lower() in _SKIP:
+    append = parts.append
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag in _SKIP:
+                walker.skip_subtree()  # its "end" event still comes, and adds its tail
+                continue
+            if tag in _BLOCK:
+                append("\n")
+            if tag and el.text:
+                append(el.text)
+        else:
+            if tag in _BLOCK and tag not in _SKIP:
+                append("\n")
             if el.tail:
-                parts.append(el.tail)
-            return
-        block = tag.lower() in _BLOCK
-        if block:
-            parts.append("\n")
-        if isinstance(el.tag, str) and el.text:
-            parts.append(el.text)
-        for child in el:
-            walk(child)
-        if block:
-            parts.append("\n")
-        if el.tail:
-            parts.append(el.tail)
-
-    walk(root)
-    lines = (_SPACE.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+                append(el.tail)
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
     return [line for line in lines if line]

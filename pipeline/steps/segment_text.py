@@ -723,6 +723,8 @@ def segment(
 
 def _cut_citations(piece: Line) -> list[Line]:
     """The body piece without its citation markers, followed by one removed piece per marker."""
+    if "[" not in piece.text:
+        return [piece]
     markers = list(_CITATION.finditer(piece.text))
     if not markers:
         return [piece]

@@ -341,6 +341,7 @@ def date_at(text: str, start: int, run_date: dt.date) -> int | None:
 
 
 _DIGIT = regex.compile(r"\d")
+_CUE_SCAN_CHARS = 160
 
 
 def _is_date_only(line: str, run_date: dt.date) -> bool:
@@ -368,7 +369,8 @@ def cue_label(line: str, rules: Rules, run_date: dt.date, max_byline_words: int)
         return "byline"
     if not _DIGIT.search(line):  # a dateline holds a date, and every date has a digit
         return None
-    found = _header_prefix(line, run_date)
+    # a cue and the date after it are read from the line's opening characters
+    found = _header_prefix(line[:_CUE_SCAN_CHARS], run_date)
     return "dateline" if found and found[0] == "dateline" else None
 
 

@@ -59,6 +59,9 @@ class Rule:
     # the line marks where the article stops (a comment section's heading): the body never
     # continues past it
     ends_body: bool = False
+    # a fast screen: the pattern is only tried on lines that contain one of these strings
+    # (compared in lower case); every line the pattern can match must contain one (empty: none)
+    contains: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -200,12 +203,16 @@ class _Compiled:
     zoned: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str]]]
 
 
+def _lowered(rule: Rule) -> Rule:
+    return dataclasses.replace(rule, contains=tuple(c.lower() for c in rule.contains))
+
+
 def compile_rules(rules: Rules) -> _Compiled:
     byline = None
     if rules.byline_cues:
         alts = "|".join(regex.escape(c) for c in rules.byline_cues)
         byline = regex.compile(rf"^(?:{alts})\s+\p{{Lu}}", regex.I)
-    compiled = [(r, _matcher(r)) for r in rules.rules]
+    compiled = [(_lowered(r), _matcher(r)) for r in rules.rules]
     any_zone = [(r, p) for r, p in compiled if r.zone == "any"]
     return _Compiled(
         rules=compiled,
@@ -260,8 +267,13 @@ def match_any_zone_rule(line: str, rules: Rules) -> Rule | None:
     """The first rule that applies anywhere in a document and matches the line, if any."""
     comp = _compiled(rules)
     words = word_count(line)
+    lower = line.lower()
     for rule, pattern in comp.any_zone:
-        if (not rule.max_words or words <= rule.max_words) and pattern.search(line):
+        if (
+            (not rule.max_words or words <= rule.max_words)
+            and (not rule.contains or any(c in lower for c in rule.contains))
+            and pattern.search(line)
+        ):
             return rule
     return None
 
@@ -635,7 +647,11 @@ def segment(
         zone = _zone_of(number, first_body, last_body)
         matched = False
         for rule, pattern in comp.zoned:
-            if _rule_applies(rule, zone, words) and pattern.search(line):
+            if (
+                _rule_applies(rule, zone, words)
+                and (not rule.contains or any(c in line.lower() for c in rule.contains))
+                and pattern.search(line)
+            ):
                 relabel(number, rule.label, rule.name)
                 matched = True
                 break

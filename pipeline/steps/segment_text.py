@@ -197,14 +197,17 @@ class _Compiled:
     rules: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str]]]
     ending_rules: frozenset[str]
     byline: regex.Pattern[str] | None
-    # the rules that apply anywhere
-    any_zone: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str]]]
+    # the rules that apply anywhere, each with its pattern and its `contains` screen
+    any_zone: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str], re.Pattern[str] | None]]
     # the rules bound to a zone
-    zoned: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str]]]
+    zoned: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str], re.Pattern[str] | None]]
 
 
-def _lowered(rule: Rule) -> Rule:
-    return dataclasses.replace(rule, contains=tuple(c.lower() for c in rule.contains))
+def _contains_screen(rule: Rule) -> re.Pattern[str] | None:
+    """One search for any of the rule's `contains` strings, in a line in lower case."""
+    if not rule.contains:
+        return None
+    return re.compile("|".join(re.escape(c.lower()) for c in rule.contains))
 
 
 def compile_rules(rules: Rules) -> _Compiled:
@@ -212,14 +215,14 @@ def compile_rules(rules: Rules) -> _Compiled:
     if rules.byline_cues:
         alts = "|".join(regex.escape(c) for c in rules.byline_cues)
         byline = regex.compile(rf"^(?:{alts})\s+\p{{Lu}}", regex.I)
-    compiled = [(_lowered(r), _matcher(r)) for r in rules.rules]
-    any_zone = [(r, p) for r, p in compiled if r.zone == "any"]
+    compiled = [(r, _matcher(r), _contains_screen(r)) for r in rules.rules]
+    any_zone = [(r, p, c) for r, p, c in compiled if r.zone == "any"]
     return _Compiled(
-        rules=compiled,
+        rules=[(r, p) for r, p, _ in compiled],
         ending_rules=frozenset(r.name for r in rules.rules if r.ends_body),
         byline=byline,
         any_zone=any_zone,
-        zoned=[(r, p) for r, p in compiled if r.zone != "any"],
+        zoned=[(r, p, c) for r, p, c in compiled if r.zone != "any"],
     )
 
 
@@ -268,10 +271,10 @@ def match_any_zone_rule(line: str, rules: Rules) -> Rule | None:
     comp = _compiled(rules)
     words = word_count(line)
     lower = line.lower()
-    for rule, pattern in comp.any_zone:
+    for rule, pattern, screen in comp.any_zone:
         if (
             (not rule.max_words or words <= rule.max_words)
-            and (not rule.contains or any(c in lower for c in rule.contains))
+            and (screen is None or screen.search(lower))
             and pattern.search(line)
         ):
             return rule
@@ -357,9 +360,9 @@ _CUE_SCAN_CHARS = 160
 
 
 def _is_date_only(line: str, run_date: dt.date) -> bool:
-    # Cheap screen first: every date form the dates step reads has a digit, and a line that is
-    # only a date (and a time) is short.
-    if not _DIGIT.search(line) or len(line) > 60:
+    # Cheap screen first: every date form the dates step reads has a digit and at least four
+    # characters ("5月5日"), and a line that is only a date (and a time) is short.
+    if not 4 <= len(line) <= 60 or not _DIGIT.search(line):
         return False
     end = date_at(line, 0, run_date)
     return end is not None and not line[end:].strip(_JOINERS)
@@ -408,19 +411,27 @@ def _body_like_lines(lines: list[int], text_of: Callable[[int], str], cfg: Confi
     """Lines that are paragraphs, judging hard-wrapped paragraphs whole: a line that does not end
     a sentence, followed directly by one that starts in lower case, continues on it."""
     groups: list[list[int]] = []
+    previous = ""
     for number in lines:
+        text = text_of(number)
         if (
             groups
             and groups[-1][-1] == number - 1
-            and word_count(text_of(number - 1)) >= _WRAPPED_LINE_WORDS
-            and not _ends_sentence(text_of(number - 1))
-            and _LOWER_START.match(text_of(number))
+            and _LOWER_START.match(text)
+            and word_count(previous) >= _WRAPPED_LINE_WORDS
+            and not _ends_sentence(previous)
         ):
             groups[-1].append(number)
         else:
             groups.append([number])
+        previous = text
     return [
-        n for group in groups if is_body_like(" ".join(map(text_of, group)), cfg) for n in group
+        n
+        for group in groups
+        if is_body_like(
+            text_of(group[0]) if len(group) == 1 else " ".join(map(text_of, group)), cfg
+        )
+        for n in group
     ]
 
 
@@ -489,8 +500,10 @@ def _main_block(
         return position[blocks[b][0]] - position[blocks[a][-1]] - 1 <= cfg.max_bridge_gap_lines
 
     def dense(i: int, a: int, b: int) -> bool:
-        return density[i] >= cfg.min_join_density and near(a, b) and not any(
-            blocks[a][-1] < end < blocks[b][0] for end in ends
+        return (
+            density[i] >= cfg.min_join_density
+            and near(a, b)
+            and not any(blocks[a][-1] < end < blocks[b][0] for end in ends)
         )
 
     while first > 0:
@@ -605,7 +618,8 @@ def segment(
     ends = [n for n in sorted(pieces) if pieces[n][-1].rule in comp.ending_rules]
     body_like_set = set(body_like)
     prose = frozenset(
-        n for n in pending
+        n
+        for n in pending
         if n not in body_like_set and word_count(body_text(n)) >= 3 and _ends_sentence(body_text(n))
     )
     block = _main_block(
@@ -646,10 +660,10 @@ def segment(
         words = word_count(line)
         zone = _zone_of(number, first_body, last_body)
         matched = False
-        for rule, pattern in comp.zoned:
+        for rule, pattern, screen in comp.zoned:
             if (
                 _rule_applies(rule, zone, words)
-                and (not rule.contains or any(c in line.lower() for c in rule.contains))
+                and (screen is None or screen.search(line.lower()))
                 and pattern.search(line)
             ):
                 relabel(number, rule.label, rule.name)

@@ -89,3 +89,18 @@ def test_a_left_out_byline_with_a_date_is_labelled_for_the_dates_step(cfg, ctx):
     assert {"text": byline, "label": "byline"}.items() <= next(
         r for r in prov["removed"] if r["text"] == byline
     ).items()
+
+
+def test_the_visible_text_is_a_line_per_block_without_scripts_or_styles():
+    from pipeline.render import visible_lines
+
+    html = (
+        "<html><head><title>T</title><style>p {color: red}</style></head><body>"
+        "<nav><ul><li>Home</li><li><a href='/n'>News</a></li></ul></nav>"
+        "<p>First <b>bold</b> words<script>var x = 1;</script> and the tail.</p>"
+        "<div>Two<br>lines<noscript>Enable JavaScript</noscript></div>"
+        "<p>   spaced \t out   </p></body></html>"
+    )
+    assert visible_lines(html) == [
+        "Home", "News", "First bold words and the tail.", "Two", "lines", "spaced out",
+    ]  # fmt: skip

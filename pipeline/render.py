@@ -47,7 +47,9 @@ def visible_lines_of(root: etree._Element) -> list[str]:
     append = parts.append
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        tag = el.tag  # the HTML parser gives tag names in lower case
+        if type(tag) is not str:  # a comment or processing instruction left in a given tree
+            tag = ""
         if event == "start":
             if tag in _SKIP:
                 walker.skip_subtree()  # its "end" event still comes, and adds its tail
@@ -57,7 +59,7 @@ def visible_lines_of(root: etree._Element) -> list[str]:
             if tag and el.text:
                 append(el.text)
         else:
-            if tag in _BLOCK and tag not in _SKIP:
+            if tag in _BLOCK:
                 append("\n")
             if el.tail:
                 append(el.tail)

@@ -199,8 +199,16 @@ class _Compiled:
     byline: regex.Pattern[str] | None
     # the rules that apply anywhere, each with its pattern and its `contains` screen
     any_zone: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str], re.Pattern[str] | None]]
+    # a line none of these two matches cannot match any rule that applies anywhere (None when
+    # some rule has neither an anchored pattern nor `contains`: then every line is tested):
+    # the rules anchored at the line's start, as one pattern, and every `contains` string
+    any_zone_start: re.Pattern[str] | None
+    any_zone_contains: re.Pattern[str] | None
+    any_zone_screened: bool
     # the rules bound to a zone
     zoned: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str], re.Pattern[str] | None]]
+    # short lines already matched: line -> the rule (or None)
+    remembered: dict[str, Rule | None] = field(default_factory=dict)
 
 
 def _contains_screen(rule: Rule) -> re.Pattern[str] | None:
@@ -210,6 +218,56 @@ def _contains_screen(rule: Rule) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(c.lower()) for c in rule.contains))
 
 
+def _has_top_level_alternation(pattern: str) -> bool:
+    """A "|" outside every group and character class: "^a|b" can match away from the start."""
+    depth, i, in_class = 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            i += 1
+            if pattern[i : i + 1] == "^":
+                i += 1
+            if pattern[i : i + 1] == "]":  # a "]" first in a class is a literal
+                i += 1
+            continue
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
+def _screens(
+    rules: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str]]],
+) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, bool]:
+    """One pattern for the rules anchored at the line's start (tried at its start only), one
+    for every `contains` string, and whether every rule is covered by one of the two."""
+    anchored, strings, covered = [], [], True
+    for rule, pattern in rules:
+        if rule.contains:
+            strings += [re.escape(c.lower()) for c in rule.contains]
+        elif (
+            isinstance(pattern, re.Pattern)
+            and rule.pattern.startswith("^")
+            and not _has_top_level_alternation(rule.pattern)
+        ):
+            anchored.append(f"(?{'' if rule.case_sensitive else 'i'}:{rule.pattern})")
+        else:
+            covered = False
+    start = re.compile("|".join(anchored)) if anchored else None
+    contains = re.compile("|".join(strings)) if strings else None
+    return start, contains, covered
+
+
 def compile_rules(rules: Rules) -> _Compiled:
     byline = None
     if rules.byline_cues:
@@ -217,11 +275,15 @@ def compile_rules(rules: Rules) -> _Compiled:
         byline = regex.compile(rf"^(?:{alts})\s+\p{{Lu}}", regex.I)
     compiled = [(r, _matcher(r), _contains_screen(r)) for r in rules.rules]
     any_zone = [(r, p, c) for r, p, c in compiled if r.zone == "any"]
+    start, contains, covered = _screens([(r, p) for r, p, _ in any_zone])
     return _Compiled(
         rules=[(r, p) for r, p, _ in compiled],
         ending_rules=frozenset(r.name for r in rules.rules if r.ends_body),
         byline=byline,
         any_zone=any_zone,
+        any_zone_start=start,
+        any_zone_contains=contains,
+        any_zone_screened=covered,
         zoned=[(r, p, c) for r, p, c in compiled if r.zone != "any"],
     )
 
@@ -267,10 +329,36 @@ def _body_like(line: str, min_body_words: int, long_line_words: int, teasers: bo
 
 
 def match_any_zone_rule(line: str, rules: Rules) -> Rule | None:
-    """The first rule that applies anywhere in a document and matches the line, if any."""
+    """The first rule that applies anywhere in a document and matches the line, if any.
+
+    Lines recur across the documents of a run (a site's menus and widgets), so the answer for a
+    short line is remembered (a pure function of the line and the rules)."""
     comp = _compiled(rules)
-    words = word_count(line)
+    if len(line) > _REMEMBER_CHARS:
+        return _match_any_zone_rule(line, comp)
+    known = comp.remembered
+    if line in known:
+        return known[line]
+    if len(known) >= _REMEMBER_LINES:
+        known.clear()
+    found = known[line] = _match_any_zone_rule(line, comp)
+    return found
+
+
+# Lines of up to this many characters have their rule remembered, for this many lines at most.
+_REMEMBER_CHARS = 80
+_REMEMBER_LINES = 50_000
+
+
+def _match_any_zone_rule(line: str, comp: _Compiled) -> Rule | None:
     lower = line.lower()
+    if (
+        comp.any_zone_screened
+        and not (comp.any_zone_start and comp.any_zone_start.match(line))
+        and not (comp.any_zone_contains and comp.any_zone_contains.search(lower))
+    ):
+        return None
+    words = word_count(line)
     for rule, pattern, screen in comp.any_zone:
         if (
             (not rule.max_words or words <= rule.max_words)
@@ -359,9 +447,11 @@ _DIGIT = regex.compile(r"\d")
 _CUE_SCAN_CHARS = 160
 
 
+@lru_cache(maxsize=8192)
 def _is_date_only(line: str, run_date: dt.date) -> bool:
-    # Cheap screen first: every date form the dates step reads has a digit and at least four
-    # characters ("5月5日"), and a line that is only a date (and a time) is short.
+    # Remembered (the same lines recur across a run's documents). Cheap screen first: every
+    # date form the dates step reads has a digit and at least four characters ("5月5日"), and a
+    # line that is only a date (and a time) is short.
     if not 4 <= len(line) <= 60 or not _DIGIT.search(line):
         return False
     end = date_at(line, 0, run_date)
@@ -370,7 +460,12 @@ def _is_date_only(line: str, run_date: dt.date) -> bool:
 
 def _is_dated_line(line: str, run_date: dt.date, cfg: Config) -> bool:
     """A short line that is not a sentence and holds a calendar date (with a day)."""
-    if word_count(line) > cfg.max_dated_line_words or _ENDS_SENTENCE.search(line[-_TAIL:]):
+    return _dated_line(line, run_date, cfg.max_dated_line_words)
+
+
+@lru_cache(maxsize=8192)
+def _dated_line(line: str, run_date: dt.date, max_words: int) -> bool:
+    if word_count(line) > max_words or _ENDS_SENTENCE.search(line[-_TAIL:]):
         return False
     if not _DIGIT.search(line):
         return False

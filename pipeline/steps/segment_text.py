@@ -479,9 +479,15 @@ def cue_label(line: str, rules: Rules, run_date: dt.date, max_byline_words: int)
         return "byline"
     if not _DIGIT.search(line):  # a dateline holds a date, and every date has a digit
         return None
-    # a cue and the date after it are read from the line's opening characters
-    found = _header_prefix(line[:_CUE_SCAN_CHARS], run_date)
-    return "dateline" if found and found[0] == "dateline" else None
+    return "dateline" if _opens_with_dated_cue(line[:_CUE_SCAN_CHARS], run_date) else None
+
+
+@lru_cache(maxsize=8192)
+def _opens_with_dated_cue(opening: str, run_date: dt.date) -> bool:
+    """A header cue and the date after it, read from a line's opening characters (remembered:
+    the same header lines recur across a run's documents)."""
+    found = _header_prefix(opening, run_date)
+    return bool(found and found[0] == "dateline")
 
 
 def _header_prefix(line: str, run_date: dt.date) -> tuple[str, str, str] | None:

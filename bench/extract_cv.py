@@ -41,6 +41,7 @@ GRID: dict[str, tuple[Any, ...]] = {
     "max_bridge_gap_lines": (10, 20, 30),
     "sentence_line_weight": (0.0, 0.5, 1.0),
     "teasers_not_paragraphs": (False, True),
+    "keep_closing_sentence": (False, True),
 }
 
 

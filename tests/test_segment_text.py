@@ -431,3 +431,10 @@ def test_the_shipped_contains_strings_are_in_every_line_their_rules_match(cfg):
         for line in examples:
             if pattern.search(line):
                 assert any(c in line.lower() for c in rule.contains), (rule.name, line)
+
+
+def test_a_closing_sentence_after_the_last_paragraph_stays(cfg):
+    closing = "The vote is expected next week."
+    body, removed, _ = labelled(cfg, ARTICLE + ARTICLE + closing + "\nMore news\nContact us\n")
+    assert body.split("\n")[-1] == closing
+    assert removed["Contact us"][0] == "chrome"

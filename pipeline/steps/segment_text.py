@@ -123,6 +123,8 @@ class Config:
     citation_markers: Literal["remove", "keep"] = "remove"
     # a line cut short with "..." or "[…]" (a teaser of another story) is not a paragraph
     teasers_not_paragraphs: bool = True
+    # a short sentence (3+ words) right after the last paragraph is the article's closing line
+    keep_closing_sentence: bool = True
     # a line of at most this many words mixing scripts without a sentence is a widget fragment
     foreign_fragment_max_words: int = field(default=8, metadata={"min": 0})
     # ... when the second script has at least this share of its letters
@@ -755,6 +757,9 @@ def segment(
             run = []
         pending = [n for n in pending if pieces[n][-1].label == BODY]
 
+    # the line right after the last paragraph
+    after = [n for n in pieces if last_body is not None and n > last_body]
+    closing = min(after) if after and cfg.keep_closing_sentence else None
     header: list[int] = []
     for number in pending:
         line = body_text(number)
@@ -772,6 +777,13 @@ def segment(
                 break
         if matched or zone == "body":
             continue
+        if (
+            number == closing
+            and word_count(line) >= 3
+            and _ends_sentence(line)
+            and not is_body_like(line, cfg)
+        ):
+            continue  # the article's closing line: a short sentence right after its last paragraph
         if zone == "header":
             header.append(number)
         elif is_body_like(line, cfg):

@@ -9,9 +9,13 @@ How a line is labelled, in order:
 3. the configured rules (phrase patterns: comment widgets, share bars, related links,
    attributions, photo credits ...), each with a label, a zone and a word limit;
 4. short lines that mix scripts without forming a sentence (widgets in another script);
-5. zones: the body runs from the first to the last body-like paragraph (enough words and a
-   sentence end). Before it, the first headline-like line is the title, name-like lines are
-   bylines, other short lines are chrome; after it, short lines are chrome;
+5. zones: the body is the main block of body-like paragraphs (enough words and a sentence end;
+   a teaser cut short with "..." is not one): blocks are split by long runs of other lines and
+   by comment or review headings, weighed by their words times their density of paragraphs and
+   short sentences; neighbouring blocks close enough and heavy enough join it, across a short
+   passage between two lists too. Before it, the headline-like line nearest it is the title,
+   name-like lines are bylines, other short lines are chrome; after it, a closing short
+   sentence stays and other short lines are chrome;
 6. a later line that repeats the title is removed; bracketed citation markers ([1], ([2]))
    are cut from body lines when configured.
 """

@@ -104,3 +104,13 @@ def test_the_visible_text_is_a_line_per_block_without_scripts_or_styles():
     assert visible_lines(html) == [
         "Home", "News", "First bold words and the tail.", "Two", "lines", "spaced out",
     ]  # fmt: skip
+
+
+def test_the_stylesheet_and_the_python_walk_render_a_page_alike():
+    # The stylesheet is the fast path; the walk serves trees nested deeper than libxslt allows.
+    from pipeline.render import _visible_text_walk, parse_html, visible_lines_of
+
+    tree = parse_html(PAGE)
+    walked = [" ".join(line.split()) for line in _visible_text_walk(tree).split("\n")]
+    assert visible_lines_of(tree) == [line for line in walked if line]
+    assert len(visible_lines_of(tree)) > 10

@@ -342,9 +342,7 @@ def test_a_list_of_teasers_cut_short_is_not_the_article(cfg):
         f"report number {i} on water, roads and schools would finally be published soon, and...\n"
         for i in range(1, 8)
     )
-    body, _, _ = labelled(
-        cfg, teasers + "Home\nNews\nSport\nWeather\nCulture\nTravel\n" + ARTICLE
-    )
+    body, _, _ = labelled(cfg, teasers + "Home\nNews\nSport\nWeather\nCulture\nTravel\n" + ARTICLE)
     assert body == ARTICLE.strip()
     assert "…" not in body and "..." not in body
 

@@ -48,26 +48,49 @@ def visible_lines(html: str) -> list[str]:
 
 def visible_lines_of(root: etree._Element) -> list[str]:
     """visible_lines() of an already parsed page (the tree is only read)."""
-    parts: list[str] = []
-
-    def walk(el: etree._Element) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag.lower() in _SKIP:
-            if el.tail:
-                parts.append(el.tail)
-            return
-        block = tag.lower() in _BLOCK
-        if block:
-            parts.append("\n")
-        if isinstance(el.tag, str) and el.text:
-            parts.append(el.text)
-        for child in el:
-            walk(child)
-        if block:
-            parts.append("\n")
-        if el.tail:
-            parts.append(el.tail)
-
-    walk(root)
-    lines = (_SPACE.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    try:
+        text = str(_VISIBLE_TEXT(root))  # libxslt: about three times faster than a Python walk
+    except etree.XSLTError:  # nesting deeper than libxslt's limit: walk the tree in Python
+        text = _visible_text_walk(root)
+    lines = (" ".join(line.split()) for line in text.split("\n"))
     return [line for line in lines if line]
+
+
+# The same rendering as _visible_text_walk, as a stylesheet: skipped elements output nothing
+# (their tails, which follow them, still do); block elements are wrapped in line breaks.
+_VISIBLE_TEXT = etree.XSLT(
+    etree.XML(
+        '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+        '<xsl:output method="text" encoding="UTF-8"/>'
+        f'<xsl:template match="{"|".join(sorted(_SKIP))}"/>'
+        f'<xsl:template match="{"|".join(sorted(_BLOCK - _SKIP))}">'
+        "<xsl:text>&#10;</xsl:text><xsl:apply-templates/><xsl:text>&#10;</xsl:text>"
+        "</xsl:template>"
+        "</xsl:stylesheet>"
+    )
+)
+
+
+def _visible_text_walk(root: etree._Element) -> str:
+    """The page's visible text with a line break around every block element."""
+    parts: list[str] = []
+    append = parts.append
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag  # the HTML parser gives tag names in lower case
+        if type(tag) is not str:  # a comment or processing instruction left in a given tree
+            tag = ""
+        if event == "start":
+            if tag in _SKIP:
+                walker.skip_subtree()  # its "end" event still comes, and adds its tail
+                continue
+            if tag in _BLOCK:
+                append("\n")
+            if tag and el.text:
+                append(el.text)
+        else:
+            if tag in _BLOCK:
+                append("\n")
+            if el.tail:
+                append(el.tail)
+    return "".join(parts)

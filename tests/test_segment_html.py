@@ -89,3 +89,28 @@ def test_a_left_out_byline_with_a_date_is_labelled_for_the_dates_step(cfg, ctx):
     assert {"text": byline, "label": "byline"}.items() <= next(
         r for r in prov["removed"] if r["text"] == byline
     ).items()
+
+
+def test_the_visible_text_is_a_line_per_block_without_scripts_or_styles():
+    from pipeline.render import visible_lines
+
+    html = (
+        "<html><head><title>T</title><style>p {color: red}</style></head><body>"
+        "<nav><ul><li>Home</li><li><a href='/n'>News</a></li></ul></nav>"
+        "<p>First <b>bold</b> words<script>var x = 1;</script> and the tail.</p>"
+        "<div>Two<br>lines<noscript>Enable JavaScript</noscript></div>"
+        "<p>   spaced \t out   </p></body></html>"
+    )
+    assert visible_lines(html) == [
+        "Home", "News", "First bold words and the tail.", "Two", "lines", "spaced out",
+    ]  # fmt: skip
+
+
+def test_the_stylesheet_and_the_python_walk_render_a_page_alike():
+    # The stylesheet is the fast path; the walk serves trees nested deeper than libxslt allows.
+    from pipeline.render import _visible_text_walk, parse_html, visible_lines_of
+
+    tree = parse_html(PAGE)
+    walked = [" ".join(line.split()) for line in _visible_text_walk(tree).split("\n")]
+    assert visible_lines_of(tree) == [line for line in walked if line]
+    assert len(visible_lines_of(tree)) > 10

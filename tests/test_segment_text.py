@@ -333,3 +333,106 @@ def test_dates_in_a_related_list_above_the_headline_are_not_datelines(cfg):
     _, removed, _ = labelled(cfg, text)
     assert removed["29 July 2024"] == ("related", "follows-related-heading")
     assert removed["13 May 2025"][0] == "dateline"
+
+
+def test_a_list_of_teasers_cut_short_is_not_the_article(cfg):
+    # Each teaser is longer than a paragraph of the article, but ends where its site cut it.
+    teasers = "".join(
+        f"Story {i} headline\nOfficials in the region said on Monday that the long-awaited "
+        f"report number {i} on water, roads and schools would finally be published soon, and...\n"
+        for i in range(1, 8)
+    )
+    body, _, _ = labelled(cfg, teasers + "Home\nNews\nSport\nWeather\nCulture\nTravel\n" + ARTICLE)
+    assert body == ARTICLE.strip()
+    assert "…" not in body and "..." not in body
+
+
+def test_a_block_far_below_the_article_does_not_join_it(cfg):
+    notice = (
+        "We are committed to protecting your personal data and have updated our privacy policy.\n"
+        "Please review the policy, which explains the data we collect and how we use it.\n"
+        "If you do not want us to process your data, you can delete your account at any time.\n"
+    )
+    menu = "".join(f"Section {i}\n" for i in range(70))
+    body, removed, _ = labelled(cfg, ARTICLE + ARTICLE + menu + notice)
+    assert body == (ARTICLE + ARTICLE).strip()
+    assert removed[notice.split("\n")[0]] == ("chrome", "outside-main-text")
+
+
+def test_an_article_interrupted_by_two_lists_stays_whole(cfg):
+    bullets = "".join(f"Item {i} of the plan for the city\n" for i in range(7))
+    short = "That is the plan. Here is what it means for you, in short.\n"
+    body, _, _ = labelled(
+        cfg, "Home\nNews\n" + ARTICLE + bullets + short + bullets + ARTICLE + ARTICLE + "Contact\n"
+    )
+    lines = body.split("\n")
+    assert lines[0] == ARTICLE.split("\n")[0]
+    assert short.strip() in lines
+    assert lines[-1] == ARTICLE.strip().split("\n")[-1]
+
+
+@pytest.mark.parametrize("heading", ["Reviews", "Отзывы", "Write a review", "Bewertungen"])
+def test_a_reviews_section_ends_the_article_like_comments(cfg, heading):
+    reviews = "".join(
+        f"Reader {i}\nI tried this plan for a month and it worked well for me and my family.\n"
+        for i in range(8)
+    )
+    body, removed, _ = labelled(cfg, ARTICLE + ARTICLE + heading + "\n" + reviews)
+    assert body == (ARTICLE + ARTICLE).strip()
+    assert removed[heading] == ("chrome", "comment-section")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "© 2019 Associated Press. All Rights Reserved. This material may not be published.",
+        "Copyright 2024 Example Media. Tous droits réservés.",
+        "Sign up for our daily newsletter and get the top stories delivered to your inbox.",
+        "Follow her on Twitter @somebody or on Facebook.",
+        "If you buy something through this post, we may earn a commission.",
+    ],
+)
+def test_footer_notices_and_appeals_are_chrome(cfg, line):
+    _, removed, _ = labelled(cfg, f"{ARTICLE}{line}\n{ARTICLE}")
+    assert removed[line][0] == "chrome"
+
+
+def test_a_rule_is_only_tried_on_lines_holding_one_of_its_contains_strings():
+    from pipeline.steps.segment_text import Rule, Rules, match_any_zone_rule
+
+    rules = Rules(
+        rules=(Rule("shout", "chrome", r"^[\p{Lu} ]+$", case_sensitive=True, contains=("sale",)),)
+    )
+    assert match_any_zone_rule("BIG SALE TODAY", rules).name == "shout"  # \p{..}: regex module
+    assert match_any_zone_rule("BIG NEWS TODAY", rules) is None  # no "sale": never tried
+
+
+def test_the_shipped_contains_strings_are_in_every_line_their_rules_match(cfg):
+    """A rule's screen may not hide a line its pattern matches: every line of the examples above
+    and below that a rule with `contains` matches holds one of its strings."""
+    from pipeline.steps.segment_text import compile_rule
+
+    examples = [
+        "Photo: Jane Doe / Reuters", "(Photo by John Smith)", "Image source: NASA",
+        "© Example Media 2024", "(c) 2020 The Paper", "Copyright 2019 Hearst",
+        "We use cookies to improve your experience.", "Accept all cookies",
+        "All rights reserved.", "Todos los derechos reservados.", "Alle Rechte vorbehalten.",
+        "Все права защищены.", "Tutti i diritti riservati.", "Hak cipta dilindungi undang-undang.",
+        "Subscribe to our newsletter", "Get it delivered to your inbox", "No spam, ever.",
+        "Unsubscribe at any time.", "We may receive a share of sales.",
+        "Sites may earn compensation.", "Ronald Dueñas / CC BY NC ND 2.0",
+    ]  # fmt: skip
+    for rule in cfg.segment_text.rules.rules:
+        if not rule.contains:
+            continue
+        pattern = compile_rule(rule)
+        for line in examples:
+            if pattern.search(line):
+                assert any(c in line.lower() for c in rule.contains), (rule.name, line)
+
+
+def test_a_closing_sentence_after_the_last_paragraph_stays(cfg):
+    closing = "The vote is expected next week."
+    body, removed, _ = labelled(cfg, ARTICLE + ARTICLE + closing + "\nMore news\nContact us\n")
+    assert body.split("\n")[-1] == closing
+    assert removed["Contact us"][0] == "chrome"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import trafilatura
@@ -52,6 +53,12 @@ _FOLD = re.compile(r"\W+")
 
 def _fold(text: str) -> str:
     return _FOLD.sub(" ", text.casefold()).strip()
+
+
+@lru_cache(maxsize=16384)
+def _fold_block(block: str) -> str:
+    """_fold of a visible block, remembered: a site's menus recur on every page of a run."""
+    return _fold(block)
 
 
 def extract(
@@ -164,7 +171,7 @@ def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
     if cfg.record_removed:
         kept = _fold("\n".join(body))
         for number, block in enumerate(visible):
-            folded = _fold(block)
+            folded = _fold_block(block)
             if folded and folded not in kept:
                 # A left-out byline or dated header line ("Von Jonas Weber — Veröffentlicht am
                 # 8. September 2020") is labelled, so the dates step can read it.

@@ -9,18 +9,25 @@ How a line is labelled, in order:
 3. the configured rules (phrase patterns: comment widgets, share bars, related links,
    attributions, photo credits ...), each with a label, a zone and a word limit;
 4. short lines that mix scripts without forming a sentence (widgets in another script);
-5. zones: the body runs from the first to the last body-like paragraph (enough words and a
-   sentence end). Before it, the first headline-like line is the title, name-like lines are
-   bylines, other short lines are chrome; after it, short lines are chrome;
+5. zones: the body is the main block of body-like paragraphs (enough words and a sentence end;
+   a teaser cut short with "..." is not one): blocks are split by long runs of other lines and
+   by comment or review headings, weighed by their words times their density of paragraphs and
+   short sentences; neighbouring blocks close enough and heavy enough join it, across a short
+   passage between two lists too. Before it, the headline-like line nearest it is the title,
+   name-like lines are bylines, other short lines are chrome; after it, a closing short
+   sentence stays and other short lines are chrome;
 6. a later line that repeats the title is removed; bracketed citation markers ([1], ([2]))
    are cut from body lines when configured.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
+import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -56,6 +63,9 @@ class Rule:
     # the line marks where the article stops (a comment section's heading): the body never
     # continues past it
     ends_body: bool = False
+    # a fast screen: the pattern is only tried on lines that contain one of these strings
+    # (compared in lower case); every line the pattern can match must contain one (empty: none)
+    contains: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,16 @@ class Config:
     min_article_words: int = field(default=50, metadata={"min": 0})
     # a block next to the main (largest) block joins it when it has this share of its words
     min_block_share: float = field(default=0.25, metadata={"min": 0.0, "max": 1.0})
+    # ... and is at most this many lines away (0: any distance)
+    max_join_gap_lines: int = field(default=60, metadata={"min": 0})
+    # a short sentence (3+ words) that is not a paragraph counts this much of a paragraph in a
+    # block's density
+    sentence_line_weight: float = field(default=1.0, metadata={"min": 0.0, "max": 1.0})
+    # up to this many light but dense blocks (a passage between two lists) join the article
+    # when a block heavy enough to join lies beyond them ...
+    bridge_blocks: int = field(default=2, metadata={"min": 0})
+    # ... and each gap crossed is at most this many lines
+    max_bridge_gap_lines: int = field(default=20, metadata={"min": 0})
     # remove short lines that recur across many documents of the same source (site chrome)
     remove_repeated_lines: bool = True
     # ... found in at least this many distinct documents of the source
@@ -105,6 +125,10 @@ class Config:
     repeated_min_share: float = field(default=0.1, metadata={"min": 0.0, "max": 1.0})
     # bracketed citation markers such as [1] or ([2]): removed (and recorded) or kept
     citation_markers: Literal["remove", "keep"] = "remove"
+    # a line cut short with "..." or "[…]" (a teaser of another story) is not a paragraph
+    teasers_not_paragraphs: bool = True
+    # a short sentence (3+ words) right after the last paragraph is the article's closing line
+    keep_closing_sentence: bool = True
     # a line of at most this many words mixing scripts without a sentence is a widget fragment
     foreign_fragment_max_words: int = field(default=8, metadata={"min": 0})
     # ... when the second script has at least this share of its letters
@@ -124,6 +148,8 @@ _UNSPACED = regex.compile(r"[\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 _LETTER = regex.compile(r"\p{L}")
 _SENTENCE_END = regex.compile(r"[.!?…。！？؟।۔](?:[\"'”’»)\]]*)(?:\s|$)")
 _ENDS_SENTENCE = regex.compile(r"[.!?…。！？؟।۔:;][\"'”’»)\]]*$")
+# Patterns anchored at the end of a line are searched in its last characters only.
+_TAIL = 16
 # A bracketed number after "in", "see", "from" ... is a reference the sentence talks about
 # ("reported in [1]"), not a marker: it stays.
 _CITATION = regex.compile(
@@ -135,18 +161,22 @@ _NAME_TOKEN = regex.compile(r"\p{Lu}[\p{L}'’.-]*")
 
 def _mostly_unspaced(line: str) -> bool:
     """Most letters are of a script written without spaces or sentence punctuation (Thai ...)."""
+    if line.isascii():
+        return False
     return len(_UNSPACED.findall(line)) * 2 > len(_LETTER.findall(line))
 
 
 def _ends_sentence(line: str) -> bool:
     """Final punctuation, or a script that writes none (its line end is a sentence end)."""
-    return bool(_ENDS_SENTENCE.search(line)) or _mostly_unspaced(line)
+    return bool(_ENDS_SENTENCE.search(line[-_TAIL:])) or _mostly_unspaced(line)
 
 
 @lru_cache(maxsize=8192)
 def word_count(line: str) -> int:
     """Words in a line; CJK characters count as half a word each, letters of Thai, Lao, Khmer
     and Myanmar (written without spaces) as a quarter."""
+    if line.isascii():
+        return len(_WORD.findall(line))
     return (
         len(_WORD.findall(line)) + len(_CJK.findall(line)) // 2 + len(_UNSPACED.findall(line)) // 4
     )
@@ -157,11 +187,91 @@ def compile_rule(rule: Rule) -> regex.Pattern[str]:
     return regex.compile(rule.pattern, flags)
 
 
+def _matcher(rule: Rule) -> re.Pattern[str] | regex.Pattern[str]:
+    """The rule's pattern compiled by the standard library when it can read it (two to three
+    times faster on these patterns), else by `regex` (\\p{...} classes and other extensions)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a set operation re would read differently: use regex
+        try:
+            return re.compile(rule.pattern, 0 if rule.case_sensitive else re.IGNORECASE)
+        except (re.error, FutureWarning, DeprecationWarning):
+            return compile_rule(rule)
+
+
 @dataclass(frozen=True)
 class _Compiled:
-    rules: list[tuple[Rule, regex.Pattern[str]]]
+    rules: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str]]]
     ending_rules: frozenset[str]
     byline: regex.Pattern[str] | None
+    # the rules that apply anywhere, each with its pattern and its `contains` screen
+    any_zone: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str], re.Pattern[str] | None]]
+    # a line none of these two matches cannot match any rule that applies anywhere (None when
+    # some rule has neither an anchored pattern nor `contains`: then every line is tested):
+    # the rules anchored at the line's start, as one pattern, and every `contains` string
+    any_zone_start: re.Pattern[str] | None
+    any_zone_contains: re.Pattern[str] | None
+    any_zone_screened: bool
+    # the rules bound to a zone
+    zoned: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str], re.Pattern[str] | None]]
+    # short lines already matched: line -> the rule (or None)
+    remembered: dict[str, Rule | None] = field(default_factory=dict)
+
+
+def _contains_screen(rule: Rule) -> re.Pattern[str] | None:
+    """One search for any of the rule's `contains` strings, in a line in lower case."""
+    if not rule.contains:
+        return None
+    return re.compile("|".join(re.escape(c.lower()) for c in rule.contains))
+
+
+def _has_top_level_alternation(pattern: str) -> bool:
+    """A "|" outside every group and character class: "^a|b" can match away from the start."""
+    depth, i, in_class = 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            i += 1
+            if pattern[i : i + 1] == "^":
+                i += 1
+            if pattern[i : i + 1] == "]":  # a "]" first in a class is a literal
+                i += 1
+            continue
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
+def _screens(
+    rules: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str]]],
+) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, bool]:
+    """One pattern for the rules anchored at the line's start (tried at its start only), one
+    for every `contains` string, and whether every rule is covered by one of the two."""
+    anchored, strings, covered = [], [], True
+    for rule, pattern in rules:
+        if rule.contains:
+            strings += [re.escape(c.lower()) for c in rule.contains]
+        elif (
+            isinstance(pattern, re.Pattern)
+            and rule.pattern.startswith("^")
+            and not _has_top_level_alternation(rule.pattern)
+        ):
+            anchored.append(f"(?{'' if rule.case_sensitive else 'i'}:{rule.pattern})")
+        else:
+            covered = False
+    start = re.compile("|".join(anchored)) if anchored else None
+    contains = re.compile("|".join(strings)) if strings else None
+    return start, contains, covered
 
 
 def compile_rules(rules: Rules) -> _Compiled:
@@ -169,10 +279,18 @@ def compile_rules(rules: Rules) -> _Compiled:
     if rules.byline_cues:
         alts = "|".join(regex.escape(c) for c in rules.byline_cues)
         byline = regex.compile(rf"^(?:{alts})\s+\p{{Lu}}", regex.I)
+    compiled = [(r, _matcher(r), _contains_screen(r)) for r in rules.rules]
+    any_zone = [(r, p, c) for r, p, c in compiled if r.zone == "any"]
+    start, contains, covered = _screens([(r, p) for r, p, _ in any_zone])
     return _Compiled(
-        rules=[(r, compile_rule(r)) for r in rules.rules],
+        rules=[(r, p) for r, p, _ in compiled],
         ending_rules=frozenset(r.name for r in rules.rules if r.ends_body),
         byline=byline,
+        any_zone=any_zone,
+        any_zone_start=start,
+        any_zone_contains=contains,
+        any_zone_screened=covered,
+        zoned=[(r, p, c) for r, p, c in compiled if r.zone != "any"],
     )
 
 
@@ -189,27 +307,77 @@ def _compiled(rules: Rules) -> _Compiled:
     return cached[1]
 
 
+# A teaser cut short by its site: "... may soon...", "... the [...]" (a list of other stories).
+_TRUNCATED = regex.compile(r"(?:\w(?:\.{3}|…)|[\[(](?:\.{3}|…)[\])])[\"'”’»]?$")
+
+
+def is_truncated(line: str) -> bool:
+    """The line ends where its site cut it (a teaser of another story), not with a sentence."""
+    return bool(_TRUNCATED.search(line[-_TAIL:]))
+
+
 def is_body_like(line: str, cfg: Config) -> bool:
+    return _body_like(line, cfg.min_body_words, cfg.long_line_words, cfg.teasers_not_paragraphs)
+
+
+@lru_cache(maxsize=8192)
+def _body_like(line: str, min_body_words: int, long_line_words: int, teasers: bool) -> bool:
+    if teasers and is_truncated(line):
+        return False
     words = word_count(line)
-    if words >= cfg.long_line_words:
+    if words >= long_line_words:
         return True
-    if _ENDS_SENTENCE.search(line):
-        return words >= cfg.min_body_words
+    if _ENDS_SENTENCE.search(line[-_TAIL:]):
+        return words >= min_body_words
     # Thai, Lao, Khmer and Myanmar end sentences with a space, so headlines and paragraphs look
     # alike but for their length.
-    return _mostly_unspaced(line) and words >= 2 * cfg.min_body_words
+    return _mostly_unspaced(line) and words >= 2 * min_body_words
 
 
 def match_any_zone_rule(line: str, rules: Rules) -> Rule | None:
-    """The first rule that applies anywhere in a document and matches the line, if any."""
+    """The first rule that applies anywhere in a document and matches the line, if any.
+
+    Lines recur across the documents of a run (a site's menus and widgets), so the answer for a
+    short line is remembered (a pure function of the line and the rules)."""
+    comp = _compiled(rules)
+    if len(line) > _REMEMBER_CHARS:
+        return _match_any_zone_rule(line, comp)
+    known = comp.remembered
+    if line in known:
+        return known[line]
+    if len(known) >= _REMEMBER_LINES:
+        known.clear()
+    found = known[line] = _match_any_zone_rule(line, comp)
+    return found
+
+
+# Lines of up to this many characters have their rule remembered, for this many lines at most.
+_REMEMBER_CHARS = 80
+_REMEMBER_LINES = 50_000
+
+
+def _match_any_zone_rule(line: str, comp: _Compiled) -> Rule | None:
+    lower = line.lower()
+    if (
+        comp.any_zone_screened
+        and not (comp.any_zone_start and comp.any_zone_start.match(line))
+        and not (comp.any_zone_contains and comp.any_zone_contains.search(lower))
+    ):
+        return None
     words = word_count(line)
-    for rule, pattern in _compiled(rules).rules:
-        if rule.zone == "any" and _rule_applies(rule, "any", words) and pattern.search(line):
+    for rule, pattern, screen in comp.any_zone:
+        if (
+            (not rule.max_words or words <= rule.max_words)
+            and (screen is None or screen.search(lower))
+            and pattern.search(line)
+        ):
             return rule
     return None
 
 
 def _is_foreign_fragment(line: str, cfg: Config) -> bool:
+    if line.isascii():  # one script (Latin) at most
+        return False
     if word_count(line) > cfg.foreign_fragment_max_words or _SENTENCE_END.search(line):
         return False
     counts = script_counts(line)
@@ -282,12 +450,15 @@ def date_at(text: str, start: int, run_date: dt.date) -> int | None:
 
 
 _DIGIT = regex.compile(r"\d")
+_CUE_SCAN_CHARS = 160
 
 
+@lru_cache(maxsize=8192)
 def _is_date_only(line: str, run_date: dt.date) -> bool:
-    # Cheap screen first: every date form the dates step reads has a digit, and a line that is
-    # only a date (and a time) is short.
-    if not _DIGIT.search(line) or len(line) > 60:
+    # Remembered (the same lines recur across a run's documents). Cheap screen first: every
+    # date form the dates step reads has a digit and at least four characters ("5月5日"), and a
+    # line that is only a date (and a time) is short.
+    if not 4 <= len(line) <= 60 or not _DIGIT.search(line):
         return False
     end = date_at(line, 0, run_date)
     return end is not None and not line[end:].strip(_JOINERS)
@@ -295,7 +466,12 @@ def _is_date_only(line: str, run_date: dt.date) -> bool:
 
 def _is_dated_line(line: str, run_date: dt.date, cfg: Config) -> bool:
     """A short line that is not a sentence and holds a calendar date (with a day)."""
-    if word_count(line) > cfg.max_dated_line_words or _ENDS_SENTENCE.search(line):
+    return _dated_line(line, run_date, cfg.max_dated_line_words)
+
+
+@lru_cache(maxsize=8192)
+def _dated_line(line: str, run_date: dt.date, max_words: int) -> bool:
+    if word_count(line) > max_words or _ENDS_SENTENCE.search(line[-_TAIL:]):
         return False
     if not _DIGIT.search(line):
         return False
@@ -307,8 +483,17 @@ def cue_label(line: str, rules: Rules, run_date: dt.date, max_byline_words: int)
     byline = _compiled(rules).byline
     if byline and byline.match(line) and word_count(line) <= max_byline_words:
         return "byline"
-    found = _header_prefix(line, run_date)
-    return "dateline" if found and found[0] == "dateline" else None
+    if not _DIGIT.search(line):  # a dateline holds a date, and every date has a digit
+        return None
+    return "dateline" if _opens_with_dated_cue(line[:_CUE_SCAN_CHARS], run_date) else None
+
+
+@lru_cache(maxsize=8192)
+def _opens_with_dated_cue(opening: str, run_date: dt.date) -> bool:
+    """A header cue and the date after it, read from a line's opening characters (remembered:
+    the same header lines recur across a run's documents)."""
+    found = _header_prefix(opening, run_date)
+    return bool(found and found[0] == "dateline")
 
 
 def _header_prefix(line: str, run_date: dt.date) -> tuple[str, str, str] | None:
@@ -333,19 +518,27 @@ def _body_like_lines(lines: list[int], text_of: Callable[[int], str], cfg: Confi
     """Lines that are paragraphs, judging hard-wrapped paragraphs whole: a line that does not end
     a sentence, followed directly by one that starts in lower case, continues on it."""
     groups: list[list[int]] = []
+    previous = ""
     for number in lines:
+        text = text_of(number)
         if (
             groups
             and groups[-1][-1] == number - 1
-            and word_count(text_of(number - 1)) >= _WRAPPED_LINE_WORDS
-            and not _ends_sentence(text_of(number - 1))
-            and _LOWER_START.match(text_of(number))
+            and _LOWER_START.match(text)
+            and word_count(previous) >= _WRAPPED_LINE_WORDS
+            and not _ends_sentence(previous)
         ):
             groups[-1].append(number)
         else:
             groups.append([number])
+        previous = text
     return [
-        n for group in groups if is_body_like(" ".join(map(text_of, group)), cfg) for n in group
+        n
+        for group in groups
+        if is_body_like(
+            text_of(group[0]) if len(group) == 1 else " ".join(map(text_of, group)), cfg
+        )
+        for n in group
     ]
 
 
@@ -355,6 +548,7 @@ def _main_block(
     ends: list[int],
     cfg: Config,
     words: Callable[[int], int],
+    prose: frozenset[int] = frozenset(),
 ) -> tuple[int, int] | None:
     """First and last line of the article: the block of body-like lines with the most words,
     joined by neighbouring blocks of a similar size. Blocks are split by long runs of other lines
@@ -371,7 +565,18 @@ def _main_block(
         blocks[-1].append(number)
     # A block weighs its words times its density (the share of its lines that are paragraphs):
     # an article is paragraph after paragraph, a teaser list or comment thread is not.
-    density = [len(block) / (position[block[-1]] - position[block[0]] + 1) for block in blocks]
+    prose_at = sorted(position[n] for n in prose)
+
+    def prose_within(block: list[int]) -> int:
+        return bisect.bisect_right(prose_at, position[block[-1]]) - bisect.bisect_left(
+            prose_at, position[block[0]]
+        )
+
+    density = [
+        (len(block) + cfg.sentence_line_weight * prose_within(block))
+        / (position[block[-1]] - position[block[0]] + 1)
+        for block in blocks
+    ]
     weight = [sum(words(n) for n in block) * d for block, d in zip(blocks, density, strict=True)]
     # The article comes before the comments: when a comment heading follows a block large
     # enough to be an article, the main block is chosen among the blocks before it.
@@ -392,12 +597,50 @@ def _main_block(
             weight[i] >= floor
             and density[i] >= cfg.min_join_density
             and not any(blocks[a][-1] < end < blocks[b][0] for end in ends)
+            and (
+                not cfg.max_join_gap_lines
+                or position[blocks[b][0]] - position[blocks[a][-1]] - 1 <= cfg.max_join_gap_lines
+            )
         )
 
-    while first > 0 and joins(first - 1, first - 1, first):
-        first -= 1
-    while last < len(blocks) - 1 and joins(last + 1, last, last + 1):
-        last += 1
+    def near(a: int, b: int) -> bool:
+        return position[blocks[b][0]] - position[blocks[a][-1]] - 1 <= cfg.max_bridge_gap_lines
+
+    def dense(i: int, a: int, b: int) -> bool:
+        return (
+            density[i] >= cfg.min_join_density
+            and near(a, b)
+            and not any(blocks[a][-1] < end < blocks[b][0] for end in ends)
+        )
+
+    while first > 0:
+        if joins(first - 1, first - 1, first):
+            first -= 1
+            continue
+        # a light but dense block (a short passage between two lists) joins when a heavy block
+        # beyond it does
+        j = first - 1
+        while j > 0 and dense(j, j, j + 1) and j > first - 1 - cfg.bridge_blocks:
+            j -= 1
+            if joins(j, j, j + 1):
+                break
+        if j < first - 1 and joins(j, j, j + 1) and near(j, j + 1):
+            first = j
+            continue
+        break
+    while last < len(blocks) - 1:
+        if joins(last + 1, last, last + 1):
+            last += 1
+            continue
+        j = last + 1
+        while j < len(blocks) - 1 and dense(j, j - 1, j) and j < last + 1 + cfg.bridge_blocks:
+            j += 1
+            if joins(j, j - 1, j):
+                break
+        if j > last + 1 and joins(j, j - 1, j) and near(j - 1, j):
+            last = j
+            continue
+        break
     return blocks[first][0], blocks[last][-1]
 
 
@@ -462,7 +705,7 @@ def segment(
 
     def relabel(number: int, label: str, rule: str) -> None:
         last = pieces[number][-1]
-        pieces[number][-1] = dataclasses.replace(last, label=label, rule=rule)
+        pieces[number][-1] = Line(last.text, label, rule, last.line, last.start)
 
     # Rules that need no zone first, so that a photo credit cannot pass as the first paragraph.
     pending = []
@@ -480,7 +723,15 @@ def segment(
 
     body_like = _body_like_lines(pending, body_text, cfg)
     ends = [n for n in sorted(pieces) if pieces[n][-1].rule in comp.ending_rules]
-    block = _main_block(sorted(pieces), body_like, ends, cfg, lambda n: word_count(body_text(n)))
+    body_like_set = set(body_like)
+    prose = frozenset(
+        n
+        for n in pending
+        if n not in body_like_set and word_count(body_text(n)) >= 3 and _ends_sentence(body_text(n))
+    )
+    block = _main_block(
+        sorted(pieces), body_like, ends, cfg, lambda n: word_count(body_text(n)), prose
+    )
     first_body, last_body = block if block else (None, None)
     body_like = [n for n in body_like if block and block[0] <= n <= block[1]]
     body_like_set = set(body_like)
@@ -510,19 +761,33 @@ def segment(
             run = []
         pending = [n for n in pending if pieces[n][-1].label == BODY]
 
+    # the line right after the last paragraph
+    after = [n for n in pieces if last_body is not None and n > last_body]
+    closing = min(after) if after and cfg.keep_closing_sentence else None
     header: list[int] = []
     for number in pending:
         line = body_text(number)
         words = word_count(line)
         zone = _zone_of(number, first_body, last_body)
         matched = False
-        for rule, pattern in comp.rules:
-            if rule.zone != "any" and _rule_applies(rule, zone, words) and pattern.search(line):
+        for rule, pattern, screen in comp.zoned:
+            if (
+                _rule_applies(rule, zone, words)
+                and (screen is None or screen.search(line.lower()))
+                and pattern.search(line)
+            ):
                 relabel(number, rule.label, rule.name)
                 matched = True
                 break
         if matched or zone == "body":
             continue
+        if (
+            number == closing
+            and word_count(line) >= 3
+            and _ends_sentence(line)
+            and not is_body_like(line, cfg)
+        ):
+            continue  # the article's closing line: a short sentence right after its last paragraph
         if zone == "header":
             header.append(number)
         elif is_body_like(line, cfg):
@@ -536,7 +801,11 @@ def segment(
         line = body_text(number)
         if comp.byline and comp.byline.match(line) and word_count(line) <= cfg.max_byline_words:
             relabel(number, "byline", "byline-cue")
-        elif (found := _header_prefix(line, run_date)) and found[0] == "dateline":
+        elif (
+            _DIGIT.search(line)
+            and (found := _header_prefix(line, run_date))
+            and found[0] == "dateline"
+        ):
             relabel(number, "dateline", "header-cue-with-date")
         elif _is_dated_line(line, run_date, cfg):
             relabel(number, "dateline", "dated-header-line")
@@ -603,6 +872,8 @@ def segment(
 
 def _cut_citations(piece: Line) -> list[Line]:
     """The body piece without its citation markers, followed by one removed piece per marker."""
+    if "[" not in piece.text:
+        return [piece]
     markers = list(_CITATION.finditer(piece.text))
     if not markers:
         return [piece]

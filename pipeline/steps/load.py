@@ -609,13 +609,28 @@ def line_limit(text: str, cfg: Config) -> Drop | None:
 _NOT_TEXT = frozenset({"script", "style", "template", "noscript", "svg", "math"})
 
 
+# The key of Document.meta under which the load step hands its parse of an HTML page to the HTML
+# segment step (which then does not parse the page again): (the text parsed, the tree). The tree
+# is only read after it is made (trafilatura works on its own copy of a tree it is given).
+PARSED_HTML = "parsed_html"
+
+
 def html_limits(html: str, cfg: Config) -> Drop | None:
     """A drop when the page nests elements too deep, has too many, or holds a run of text
     longer than `max_line_chars` without a line break. The page is parsed as the HTML step
     parses it (no network, no entity expansion) and walked without recursion, stopping at the
     first limit passed."""
+    return parsed_within_limits(html, cfg)[0]
+
+
+def parsed_within_limits(html: str, cfg: Config) -> tuple[Drop | None, etree._Element | None]:
+    """html_limits() and the parsed page (None when nothing parses)."""
     fatal: list[str] = []
     root = parse_html(html, fatal)
+    return _limits_of(root, fatal, cfg), root
+
+
+def _limits_of(root: etree._Element | None, fatal: list[str], cfg: Config) -> Drop | None:
     for message in fatal:
         if message.startswith("Excessive depth"):
             return Drop(
@@ -691,9 +706,15 @@ def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
         return decoded, prov
     text, info = decoded
     fmt = input_format(doc.source_path, text)
-    over = html_limits(text, cfg) if fmt == "html" else line_limit(text, cfg)
+    meta = doc.meta
+    if fmt == "html":
+        over, tree = parsed_within_limits(text, cfg)
+        if over is None and tree is not None:
+            meta = {**doc.meta, PARSED_HTML: (text, tree)}  # the HTML step need not parse again
+    else:
+        over = line_limit(text, cfg)
     if over is not None:
         return over, prov
     prov["encoding"] = {"detected": info}
     prov["input_format"] = fmt
-    return dataclasses.replace(doc, raw=b"", text=text, input_format=fmt), prov
+    return dataclasses.replace(doc, raw=b"", text=text, input_format=fmt, meta=meta), prov

@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import regex
 import trafilatura
 from lxml import etree
 
 from pipeline.record import BODY, Document, Drop, Line
 from pipeline.render import parse_html, visible_lines_of
 from pipeline.steps import Context, StepOutput
+from pipeline.steps.load import PARSED_HTML
 from pipeline.steps.repair import normalise_spaces
 from pipeline.steps.segment_text import Rules, cue_label, match_any_zone_rule, word_count
 
@@ -66,7 +68,7 @@ def extract(
 ) -> dict[str, Any] | None:
     """trafilatura's main text and metadata as a dict, or None when it finds nothing.
 
-    A parsed tree is changed by trafilatura: pass a tree only once.
+    A parsed tree is left as it is: trafilatura 2 works on its own copy.
     """
     result = trafilatura.bare_extraction(
         html,
@@ -135,11 +137,33 @@ def _main_text(data: dict[str, Any] | None) -> str:
     return normalise_spaces((data or {}).get("text") or "")
 
 
+def _parsed(doc: Document) -> etree._Element | None:
+    """The page as the load step parsed it (for its limits), else parsed here."""
+    handed = doc.meta.get(PARSED_HTML)
+    if handed is not None and (handed[0] is doc.text or handed[0] == doc.text):
+        tree: etree._Element = handed[1]
+        return tree
+    return parse_html(doc.text)
+
+
+_WORD_RUN = regex.compile(r"\w+")
+
+
+def _fewer_words(text: str, limit: int) -> bool:
+    """word_count(text) < limit, without counting past the limit in a long text."""
+    if limit <= 0:
+        return False
+    for number, _ in enumerate(_WORD_RUN.finditer(text), 1):
+        if number >= limit:
+            return False  # word_count adds to these runs (CJK and Thai letters), never less
+    return word_count(text) < limit
+
+
 def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
     run_date = ctx.run_date.isoformat()
-    # One parse serves both the account of what was left out (read first) and trafilatura
-    # (which then changes the tree).
-    tree = parse_html(doc.text)
+    # One parse serves the limits of the load step, the account of what was left out and
+    # trafilatura (which works on a copy of the tree it is given).
+    tree = _parsed(doc)
     visible = visible_lines_of(tree) if tree is not None and cfg.record_removed else []
     dates_meta = (
         metadata_dates(tree) if tree is not None else {"date_strings": [], "date_updated": None}
@@ -147,7 +171,7 @@ def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
     data = extract(tree if tree is not None else doc.text, cfg, run_date, cfg.favor_precision)
     text = _main_text(data)
     segment: dict[str, Any] = {"method": "trafilatura", "favor_precision": cfg.favor_precision}
-    if cfg.favor_precision and word_count(text) < cfg.fallback_below_words:
+    if cfg.favor_precision and _fewer_words(text, cfg.fallback_below_words):
         other = extract(doc.text, cfg, run_date, precision=False)
         other_text = _main_text(other)
         if len(text) < cfg.fallback_share * len(other_text):
@@ -193,7 +217,7 @@ def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
         text="\n".join(body),
         lines=tuple(lines),
         title=title or None,
-        meta={**doc.meta, "html": meta},
+        meta={**{k: v for k, v in doc.meta.items() if k != PARSED_HTML}, "html": meta},
     )
     segment["metadata"] = {k: v for k, v in meta.items() if v}
     prov = {"removed": [ln.to_json() for ln in lines if ln.label != BODY], "segment": segment}

@@ -52,8 +52,8 @@ def visible_lines_of(root: etree._Element) -> list[str]:
         text = str(_VISIBLE_TEXT(root))  # libxslt: about three times faster than a Python walk
     except etree.XSLTError:  # nesting deeper than libxslt's limit: walk the tree in Python
         text = _visible_text_walk(root)
-    lines = (" ".join(line.split()) for line in text.split("\n"))
-    return [line for line in lines if line]
+    # most of the stylesheet's lines are only the indentation between tags: skipped first
+    return [" ".join(line.split()) for line in text.split("\n") if line and not line.isspace()]
 
 
 # The same rendering as _visible_text_walk, as a stylesheet: skipped elements output nothing

@@ -4,9 +4,9 @@ out is recorded as removed boilerplate."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import regex
@@ -18,7 +18,13 @@ from pipeline.render import parse_html, visible_lines_of
 from pipeline.steps import Context, StepOutput
 from pipeline.steps.load import PARSED_HTML
 from pipeline.steps.repair import normalise_spaces
-from pipeline.steps.segment_text import Rules, cue_label, match_any_zone_rule, word_count
+from pipeline.steps.segment_text import (
+    Rules,
+    byline_pattern,
+    match_any_zone_rule,
+    opens_with_dated_cue,
+    word_count,
+)
 
 NAME = "segment_html"
 VERSION = "1"
@@ -55,12 +61,6 @@ _FOLD = re.compile(r"\W+")
 
 def _fold(text: str) -> str:
     return _FOLD.sub(" ", text.casefold()).strip()
-
-
-@lru_cache(maxsize=16384)
-def _fold_block(block: str) -> str:
-    """_fold of a visible block, remembered: a site's menus recur on every page of a run."""
-    return _fold(block)
 
 
 def extract(
@@ -137,6 +137,38 @@ def _main_text(data: dict[str, Any] | None) -> str:
     return normalise_spaces((data or {}).get("text") or "")
 
 
+_WORDS = re.compile(r"\w+")
+_DIGIT = regex.compile(r"\d")
+
+
+def removed_blocks(
+    visible: list[str], body: list[str], cfg: Config, run_date: dt.date
+) -> list[Line]:
+    """The visible blocks of the page that are not part of the kept text (compared folded:
+    case and punctuation aside), each labelled: a left-out byline or dated header line ("Von
+    Jonas Weber — Veröffentlicht am 8. September 2020") as such, so the dates step can read
+    it, the rest as boilerplate."""
+    kept = _fold("\n".join(body))
+    # _fold of every block (its words joined by one space), casefolded at once: the blocks hold
+    # no line break
+    words = _WORDS.findall
+    folded = [" ".join(words(block)) for block in "\n".join(visible).casefold().split("\n")]
+    byline = byline_pattern(cfg.rules)
+    out: list[Line] = []
+    append = out.append
+    for number, block in enumerate(visible):
+        fold = folded[number]
+        if not fold or fold in kept:
+            continue
+        if byline and byline.match(block) and word_count(block) <= cfg.max_byline_words:
+            append(Line(block, "byline", "byline-cue", number))
+        elif _DIGIT.search(block) and opens_with_dated_cue(block, run_date):
+            append(Line(block, "dateline", "dateline-cue", number))
+        else:
+            append(Line(block, "boilerplate", "trafilatura:not-main-text", number))
+    return out
+
+
 def _parsed(doc: Document) -> etree._Element | None:
     """The page as the load step parsed it (for its limits), else parsed here."""
     handed = doc.meta.get(PARSED_HTML)
@@ -193,17 +225,7 @@ def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
         reason = "trafilatura found no main text in the page"
         return Drop("no-content-after-cleaning", reason), {}
     if cfg.record_removed:
-        kept = _fold("\n".join(body))
-        for number, block in enumerate(visible):
-            folded = _fold_block(block)
-            if folded and folded not in kept:
-                # A left-out byline or dated header line ("Von Jonas Weber — Veröffentlicht am
-                # 8. September 2020") is labelled, so the dates step can read it.
-                cue = cue_label(block, cfg.rules, ctx.run_date, cfg.max_byline_words)
-                if cue:
-                    lines.append(Line(block, cue, f"{cue}-cue", number))
-                else:
-                    lines.append(Line(block, "boilerplate", "trafilatura:not-main-text", number))
+        lines += removed_blocks(visible, body, cfg, ctx.run_date)
     meta = {
         key: data.get(key) if data else None
         for key in ("title", "date", "author", "sitename", "url", "description")

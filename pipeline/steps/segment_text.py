@@ -485,7 +485,17 @@ def cue_label(line: str, rules: Rules, run_date: dt.date, max_byline_words: int)
         return "byline"
     if not _DIGIT.search(line):  # a dateline holds a date, and every date has a digit
         return None
-    return "dateline" if _opens_with_dated_cue(line[:_CUE_SCAN_CHARS], run_date) else None
+    return "dateline" if opens_with_dated_cue(line, run_date) else None
+
+
+def byline_pattern(rules: Rules) -> regex.Pattern[str] | None:
+    """A line that this matches opens with a byline cue ("By", "Von" ...) and a capital."""
+    return _compiled(rules).byline
+
+
+def opens_with_dated_cue(line: str, run_date: dt.date) -> bool:
+    """The line opens with a header cue and a date ("Published on 8 September 2020")."""
+    return _opens_with_dated_cue(line[:_CUE_SCAN_CHARS], run_date)
 
 
 @lru_cache(maxsize=8192)

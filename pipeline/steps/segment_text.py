@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import itertools
 import re
 import unicodedata
 import warnings
@@ -211,6 +212,13 @@ class _Compiled:
     any_zone_start: re.Pattern[str] | None
     any_zone_contains: re.Pattern[str] | None
     any_zone_screened: bool
+    # the anchored rules again, by the length of the line: for a line of w words,
+    # any_zone_starts[bisect_left(any_zone_start_limits, w)] holds only those whose word limit
+    # lets them apply (none longer: a long paragraph is tried against few rules)
+    any_zone_start_limits: tuple[int, ...]
+    any_zone_starts: tuple[re.Pattern[str] | None, ...]
+    # every `contains` string, in lower case
+    any_zone_strings: tuple[str, ...]
     # the rules bound to a zone
     zoned: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str], re.Pattern[str] | None]]
     # short lines already matched: line -> the rule (or None)
@@ -252,26 +260,55 @@ def _has_top_level_alternation(pattern: str) -> bool:
     return False
 
 
+def _is_anchored(rule: Rule, pattern: re.Pattern[str] | regex.Pattern[str]) -> bool:
+    """The rule has no `contains` and its pattern only matches at the line's start."""
+    return (
+        not rule.contains
+        and isinstance(pattern, re.Pattern)
+        and rule.pattern.startswith("^")
+        and not _has_top_level_alternation(rule.pattern)
+    )
+
+
+def _anchored(
+    rules: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str]]],
+) -> list[tuple[str, int]]:
+    """The patterns of the anchored rules, each with its flags, and their word limits."""
+    return [
+        (f"(?{'' if rule.case_sensitive else 'i'}:{rule.pattern})", rule.max_words)
+        for rule, pattern in rules
+        if _is_anchored(rule, pattern)
+    ]
+
+
 def _screens(
     rules: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str]]],
 ) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, bool]:
     """One pattern for the rules anchored at the line's start (tried at its start only), one
     for every `contains` string, and whether every rule is covered by one of the two."""
-    anchored, strings, covered = [], [], True
+    anchored, strings, covered = _anchored(rules), [], True
     for rule, pattern in rules:
         if rule.contains:
             strings += [re.escape(c.lower()) for c in rule.contains]
-        elif (
-            isinstance(pattern, re.Pattern)
-            and rule.pattern.startswith("^")
-            and not _has_top_level_alternation(rule.pattern)
-        ):
-            anchored.append(f"(?{'' if rule.case_sensitive else 'i'}:{rule.pattern})")
-        else:
+        elif not _is_anchored(rule, pattern):
             covered = False
-    start = re.compile("|".join(anchored)) if anchored else None
+    start = re.compile("|".join(p for p, _ in anchored)) if anchored else None
     contains = re.compile("|".join(strings)) if strings else None
     return start, contains, covered
+
+
+def _starts_by_words(
+    rules: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str]]],
+) -> tuple[tuple[int, ...], tuple[re.Pattern[str] | None, ...]]:
+    """_screens' anchored pattern for each range of line lengths (see _Compiled)."""
+    anchored = _anchored(rules)
+    limits = tuple(sorted({limit for _, limit in anchored if limit}))
+    patterns = []
+    for i in range(len(limits) + 1):
+        floor = limits[i] if i < len(limits) else 0
+        alive = [p for p, limit in anchored if not limit or (floor and limit >= floor)]
+        patterns.append(re.compile("|".join(alive)) if alive else None)
+    return limits, tuple(patterns)
 
 
 def compile_rules(rules: Rules) -> _Compiled:
@@ -282,6 +319,7 @@ def compile_rules(rules: Rules) -> _Compiled:
     compiled = [(r, _matcher(r), _contains_screen(r)) for r in rules.rules]
     any_zone = [(r, p, c) for r, p, c in compiled if r.zone == "any"]
     start, contains, covered = _screens([(r, p) for r, p, _ in any_zone])
+    limits, starts = _starts_by_words([(r, p) for r, p, _ in any_zone])
     return _Compiled(
         rules=[(r, p) for r, p, _ in compiled],
         ending_rules=frozenset(r.name for r in rules.rules if r.ends_body),
@@ -290,6 +328,11 @@ def compile_rules(rules: Rules) -> _Compiled:
         any_zone_start=start,
         any_zone_contains=contains,
         any_zone_screened=covered,
+        any_zone_start_limits=limits,
+        any_zone_starts=starts,
+        any_zone_strings=tuple(
+            dict.fromkeys(c.lower() for r, _, _ in any_zone for c in r.contains)
+        ),
         zoned=[(r, p, c) for r, p, c in compiled if r.zone != "any"],
     )
 
@@ -356,15 +399,52 @@ _REMEMBER_CHARS = 80
 _REMEMBER_LINES = 50_000
 
 
-def _match_any_zone_rule(line: str, comp: _Compiled) -> Rule | None:
-    lower = line.lower()
-    if (
-        comp.any_zone_screened
-        and not (comp.any_zone_start and comp.any_zone_start.match(line))
-        and not (comp.any_zone_contains and comp.any_zone_contains.search(lower))
-    ):
-        return None
+def any_zone_rules(lines: list[str], rules: Rules) -> list[Rule | None]:
+    """match_any_zone_rule() of each line (none holding a line break), the `contains` screen
+    run once over all of them."""
+    comp = _compiled(rules)
+    holding = _lines_holding(lines, comp.any_zone_strings) if comp.any_zone_screened else None
+    known = comp.remembered
+    out: list[Rule | None] = []
+    for index, line in enumerate(lines):
+        if len(line) > _REMEMBER_CHARS:
+            out.append(_match_any_zone_rule(line, comp, holding is None or index in holding))
+            continue
+        if line in known:
+            out.append(known[line])
+            continue
+        if len(known) >= _REMEMBER_LINES:
+            known.clear()
+        found = known[line] = _match_any_zone_rule(line, comp, holding is None or index in holding)
+        out.append(found)
+    return out
+
+
+def _lines_holding(lines: list[str], strings: tuple[str, ...]) -> set[int]:
+    """The indexes of the lines that hold one of the strings in lower case."""
+    text = "\n".join(lines).lower()  # as each line in lower case: a line break is not cased
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    found: set[int] = set()
+    for string in strings:
+        at = text.find(string)
+        while at >= 0:
+            index = bisect.bisect_right(starts, at) - 1
+            found.add(index)
+            at = text.find(string, starts[index + 1])
+    return found
+
+
+def _match_any_zone_rule(line: str, comp: _Compiled, holds: bool | None = None) -> Rule | None:
+    """The first rule that applies anywhere and matches; `holds`: whether the line holds a
+    `contains` string (None: not known yet)."""
     words = word_count(line)
+    if comp.any_zone_screened:
+        start = comp.any_zone_starts[bisect.bisect_left(comp.any_zone_start_limits, words)]
+        if holds is None:
+            holds = bool(comp.any_zone_contains and comp.any_zone_contains.search(line.lower()))
+        if not holds and not (start and start.match(line)):
+            return None
+    lower = line.lower()
     for rule, pattern, screen in comp.any_zone:
         if (
             (not rule.max_words or words <= rule.max_words)
@@ -719,9 +799,9 @@ def segment(
 
     # Rules that need no zone first, so that a photo credit cannot pass as the first paragraph.
     pending = []
-    for number in open_lines:
+    hits = any_zone_rules([body_text(n) for n in open_lines], cfg.rules)
+    for number, hit in zip(open_lines, hits, strict=True):
         line = body_text(number)
-        hit = match_any_zone_rule(line, cfg.rules)
         if hit:
             relabel(number, hit.label, hit.name)
         elif repeated and not is_body_like(line, cfg) and line_key(line) in repeated:

@@ -20,8 +20,8 @@ from pipeline.steps.load import PARSED_HTML
 from pipeline.steps.repair import normalise_spaces
 from pipeline.steps.segment_text import (
     Rules,
+    any_zone_rules,
     byline_pattern,
-    match_any_zone_rule,
     opens_with_dated_cue,
     word_count,
 )
@@ -214,8 +214,9 @@ def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
             }
             data, text = other, other_text
     lines: list[Line] = []
-    for number, line in enumerate(ln for ln in text.split("\n") if ln):
-        rule = match_any_zone_rule(line, cfg.rules) if cfg.clean_with_text_rules else None
+    texts = [ln for ln in text.split("\n") if ln]
+    rules = any_zone_rules(texts, cfg.rules) if cfg.clean_with_text_rules else [None] * len(texts)
+    for number, (line, rule) in enumerate(zip(texts, rules, strict=True)):
         if rule is None:
             lines.append(Line(line, BODY, "trafilatura:main-text", number))
         else:

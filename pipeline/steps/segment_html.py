@@ -108,24 +108,30 @@ def metadata_dates(tree: etree._Element) -> dict[str, Any]:
     date when there is no published one."""
     published: list[str] = []
     updated: list[str] = []
-    for el in tree.iter("meta"):
-        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
-        value = (el.get("content") or "").strip()
-        if not value:
-            continue
-        if key in _PUBLISHED_KEYS:
-            published.append(value)
-        elif key in _UPDATED_KEYS:
-            updated.append(value)
-    for el in tree.iter("time"):
-        if el.get("itemprop", "").lower() == "datemodified":
-            continue
-        if el.get("datetime"):
-            published.append(el.get("datetime", "").strip())
-    for script in tree.iter("script"):
-        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
-            for key, value in _JSON_DATE.findall(script.text):
-                (updated if key == "dateModified" else published).append(value)
+    times: list[str] = []
+    scripts: list[str] = []
+    for el in tree.iter("meta", "time", "script"):  # one walk; read in the order meta, time, script
+        tag = el.tag
+        if tag == "meta":
+            key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+            value = (el.get("content") or "").strip()
+            if not value:
+                continue
+            if key in _PUBLISHED_KEYS:
+                published.append(value)
+            elif key in _UPDATED_KEYS:
+                updated.append(value)
+        elif tag == "time":
+            if el.get("itemprop", "").lower() == "datemodified":
+                continue
+            if el.get("datetime"):
+                times.append(el.get("datetime", "").strip())
+        elif (el.get("type") or "").lower() == "application/ld+json" and el.text:
+            scripts.append(el.text)
+    published += times
+    for script in scripts:
+        for key, value in _JSON_DATE.findall(script):
+            (updated if key == "dateModified" else published).append(value)
     iso = re.compile(r"^\d{4}-\d{2}-\d{2}")
     found: dict[str, Any] = {"date_updated": next((u[:10] for u in updated if iso.match(u)), None)}
     if published:  # without any, the dates step checks the date against the page's own lines

@@ -839,6 +839,7 @@ def segment(
         if (
             (zone == "header" or number in opening)
             and _DATE_ONLY_CHARS[0] <= len(body_text(number)) <= _DATE_ONLY_CHARS[1]
+            and _DIGIT.search(body_text(number))
             and _is_date_only(body_text(number), run_date)
         ):
             relabel(number, "dateline", "date-only-line")

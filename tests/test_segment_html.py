@@ -114,3 +114,27 @@ def test_the_stylesheet_and_the_python_walk_render_a_page_alike():
     walked = [" ".join(line.split()) for line in _visible_text_walk(tree).split("\n")]
     assert visible_lines_of(tree) == [line for line in walked if line]
     assert len(visible_lines_of(tree)) > 10
+
+
+def test_the_page_parsed_by_the_load_step_serves_the_segment_step(cfg, ctx):
+    """The load step parses an HTML page once (for its limits) and hands the tree on: the
+    segment step's result is the same as from its own parse, and the tree goes no further."""
+    from pipeline.steps import load
+    from pipeline.steps.load import PARSED_HTML
+
+    raw = Document(
+        source_path="p.html", source_sha256="0", source_bytes=0, raw=PAGE.encode("utf-8")
+    )
+    loaded, _ = load.run(raw, cfg.load, ctx)
+    assert loaded.meta[PARSED_HTML][0] is loaded.text
+    handed, handed_prov = segment_html.run(loaded, cfg.segment_html, ctx)
+    alone = dataclasses.replace(loaded, meta={})
+    parsed_here, parsed_here_prov = segment_html.run(alone, cfg.segment_html, ctx)
+    assert handed == parsed_here and handed_prov == parsed_here_prov
+    assert PARSED_HTML not in handed.meta
+    # the tree is left as it was: a second run on the same loaded document gives the same
+    assert segment_html.run(loaded, cfg.segment_html, ctx) == (handed, handed_prov)
+    # a tree of another text is not used
+    other = dataclasses.replace(loaded, text=ARTICLE_HTML)
+    text = segment_html.run(other, cfg.segment_html, ctx)[0].text
+    assert "The city council approved" in text and "Colombia" not in text

@@ -436,3 +436,29 @@ def test_a_closing_sentence_after_the_last_paragraph_stays(cfg):
     body, removed, _ = labelled(cfg, ARTICLE + ARTICLE + closing + "\nMore news\nContact us\n")
     assert body.split("\n")[-1] == closing
     assert removed["Contact us"][0] == "chrome"
+
+
+def test_rules_over_a_whole_document_label_each_line_as_alone(cfg):
+    """The screens run once over a document's lines give every line the rule it gets alone:
+    a screen string split across two lines matches neither, a rule's word limit still holds."""
+    from pipeline.steps.segment_text import any_zone_rules, match_any_zone_rule
+
+    rules = cfg.segment_text.rules
+    lines = [
+        "Share this article",
+        "Photo: Jane Doe / Reuters",
+        "The minister said the new rail line would open next spring, ahead of plans.",
+        "Read more: Transit fares to rise in spring",
+        "A long sentence about the harbour that mentions a photo of the old quay and goes on "
+        "and on for many more words than any caption rule allows, so that no rule applies.",
+        "phot",
+        "o credit",
+        "Advertisement",
+        "© 2026 Example News. All rights reserved.",
+        "Comments (12)",
+        "Related",
+    ]
+    assert any_zone_rules(lines, rules) == [match_any_zone_rule(line, rules) for line in lines]
+    labels = [rule.name if rule else None for rule in any_zone_rules(lines, rules)]
+    assert labels[0] and labels[3] and labels[7] and labels[8]
+    assert labels[2] is None and labels[5] is None and labels[6] is None

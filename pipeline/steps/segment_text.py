@@ -592,6 +592,8 @@ def _opens_with_dated_cue(opening: str, run_date: dt.date) -> bool:
 
 def _header_prefix(line: str, run_date: dt.date) -> tuple[str, str, str] | None:
     """(label, prefix, rest) when a line opens with a header cue; None otherwise."""
+    if not dates._CUE_RE.match(line):  # no cue at its start: not worth finding every cue
+        return None
     cues = dates.find_cues(line)
     if not cues or cues[0].start != 0:
         return None

@@ -149,7 +149,9 @@ _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _UNSPACED = regex.compile(r"[\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 _LETTER = regex.compile(r"\p{L}")
 _SENTENCE_END = regex.compile(r"[.!?…。！？؟।۔](?:[\"'”’»)\]]*)(?:\s|$)")
-_ENDS_SENTENCE = regex.compile(r"[.!?…。！？؟।۔:;][\"'”’»)\]]*$")
+_ENDS_SENTENCE = re.compile(  # plain character classes: `re` reads them alike, faster
+    r"[.!?…。！？؟।۔:;][\"'”’»)\]]*$"
+)
 # Patterns anchored at the end of a line are searched in its last characters only.
 _TAIL = 16
 # A bracketed number after "in", "see", "from" ... is a reference the sentence talks about

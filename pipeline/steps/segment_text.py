@@ -215,11 +215,6 @@ class _Compiled:
     any_zone_start: re.Pattern[str] | None
     any_zone_contains: re.Pattern[str] | None
     any_zone_screened: bool
-    # the anchored rules again, by the length of the line: for a line of w words,
-    # any_zone_starts[bisect_left(any_zone_start_limits, w)] holds only those whose word limit
-    # lets them apply (none longer: a long paragraph is tried against few rules)
-    any_zone_start_limits: tuple[int, ...]
-    any_zone_starts: tuple[re.Pattern[str] | None, ...]
     # every `contains` string, in lower case
     any_zone_strings: tuple[str, ...]
     # the rules bound to a zone
@@ -300,20 +295,6 @@ def _screens(
     return start, contains, covered
 
 
-def _starts_by_words(
-    rules: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str]]],
-) -> tuple[tuple[int, ...], tuple[re.Pattern[str] | None, ...]]:
-    """_screens' anchored pattern for each range of line lengths (see _Compiled)."""
-    anchored = _anchored(rules)
-    limits = tuple(sorted({limit for _, limit in anchored if limit}))
-    patterns = []
-    for i in range(len(limits) + 1):
-        floor = limits[i] if i < len(limits) else 0
-        alive = [p for p, limit in anchored if not limit or (floor and limit >= floor)]
-        patterns.append(re.compile("|".join(alive)) if alive else None)
-    return limits, tuple(patterns)
-
-
 def compile_rules(rules: Rules) -> _Compiled:
     byline = None
     if rules.byline_cues:
@@ -322,7 +303,6 @@ def compile_rules(rules: Rules) -> _Compiled:
     compiled = [(r, _matcher(r), _contains_screen(r)) for r in rules.rules]
     any_zone = [(r, p, c) for r, p, c in compiled if r.zone == "any"]
     start, contains, covered = _screens([(r, p) for r, p, _ in any_zone])
-    limits, starts = _starts_by_words([(r, p) for r, p, _ in any_zone])
     return _Compiled(
         rules=[(r, p) for r, p, _ in compiled],
         ending_rules=frozenset(r.name for r in rules.rules if r.ends_body),
@@ -331,8 +311,6 @@ def compile_rules(rules: Rules) -> _Compiled:
         any_zone_start=start,
         any_zone_contains=contains,
         any_zone_screened=covered,
-        any_zone_start_limits=limits,
-        any_zone_starts=starts,
         any_zone_strings=tuple(
             dict.fromkeys(c.lower() for r, _, _ in any_zone for c in r.contains)
         ),
@@ -440,13 +418,12 @@ def _lines_holding(lines: list[str], strings: tuple[str, ...]) -> set[int]:
 def _match_any_zone_rule(line: str, comp: _Compiled, holds: bool | None = None) -> Rule | None:
     """The first rule that applies anywhere and matches; `holds`: whether the line holds a
     `contains` string (None: not known yet)."""
-    words = word_count(line)
     if comp.any_zone_screened:
-        start = comp.any_zone_starts[bisect.bisect_left(comp.any_zone_start_limits, words)]
         if holds is None:
             holds = bool(comp.any_zone_contains and comp.any_zone_contains.search(line.lower()))
-        if not holds and not (start and start.match(line)):
+        if not holds and not (comp.any_zone_start and comp.any_zone_start.match(line)):
             return None
+    words = word_count(line)
     lower = line.lower()
     for rule, pattern, screen in comp.any_zone:
         if (

@@ -295,6 +295,7 @@ def run_pipeline(load: Workload, workers: int, label: str | None = None) -> Resu
         "--workers", str(workers), "--raw-dir", str(load.raw), "--clean-dir", str(clean),
         "--date", RUN_DATE.isoformat(),
     ]  # fmt: skip
+    started = time.time()
     done = measure(cmd, env=env)
     system = label or f"pipeline (Luigi), {workers} worker{'s' if workers > 1 else ''}"
     manifest_path = clean / RUN_DATE.isoformat() / "manifest.json"
@@ -313,10 +314,48 @@ def run_pipeline(load: Workload, workers: int, label: str | None = None) -> Resu
         "dedup_index_bytes_per_kept_document": round(index_bytes / kept) if kept else None,
         "workers": workers,
     }
+    extra["phases_s"] = phases(clean, started, started + done.seconds)
     shutil.rmtree(clean, ignore_errors=True)
     stages = {k: v["ms_per_document"] for k, v in manifest["stages"].items()}
     return Result(system, load.kind, load.documents, done.seconds, done.peak_bytes / 2**20,
                   load.documents / done.seconds, stages, extra)  # fmt: skip
+
+
+# Each Luigi task writes its one output atomically when it ends: the outputs' modification times
+# are the timeline of a run. (file name prefix under the work folder, phase)
+_PHASES = (
+    ("inventory", "discover"),
+    ("facts-", "corpus facts (first pass)"),
+    ("corpus-tables", "corpus tables"),
+    ("shard-", "process shards"),
+    ("entries-", "dedup entries"),
+    ("dedup-", "deduplicate"),
+)
+
+
+def phases(clean: Path, started: float, ended: float) -> dict[str, float]:
+    """Seconds from the end of one phase to the end of the next, from the outputs' times: the
+    start-up before the first output, each phase, then the partition and the index record."""
+    ends: dict[str, float] = {}
+    for path in (clean / ".work").rglob("*"):
+        for prefix, name in _PHASES:
+            if path.name.startswith(prefix):
+                ends[name] = max(ends.get(name, 0.0), path.stat().st_mtime)
+    partition = clean / RUN_DATE.isoformat() / "_SUCCESS"
+    if partition.exists():
+        ends["write partition"] = partition.stat().st_mtime
+    ends["record the night (dedup index), exit"] = ended
+    out: dict[str, float] = {}
+    previous = started
+    for name in [n for _, n in _PHASES] + [
+        "write partition",
+        "record the night (dedup index), exit",
+    ]:
+        if name in ends:
+            label = "start-up, discover" if name == "discover" else name
+            out[label] = round(ends[name] - previous, 2)
+            previous = ends[name]
+    return out
 
 
 def run_loop(load: Workload, processes: int) -> Result:
@@ -398,6 +437,11 @@ def print_table(results: Sequence[Result]) -> None:
             continue
         print(f"{r.workload:9} {r.system:34} {r.documents:6d} {r.seconds:8.1f} "
               f"{r.docs_per_s:8.1f} {r.peak_mb:8.0f}")  # fmt: skip
+    print("\npipeline phases (seconds, from the times of the tasks' outputs)")
+    for r in results:
+        if r.extra.get("phases_s"):
+            timeline = ", ".join(f"{k} {v:.1f}" for k, v in r.extra["phases_s"].items())
+            print(f"  {r.workload:6} {r.system}: {timeline}")
     print("\nmilliseconds per document by stage")
     for r in results:
         if r.stages_ms:

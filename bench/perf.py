@@ -211,26 +211,34 @@ def _children_map() -> dict[int, list[int]]:
     return children
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of a process and all its descendants (0 when it is gone)."""
+def tree_memory(root: int) -> tuple[int, int]:
+    """Resident bytes (RSS) of a process and all its descendants, and their proportional set size
+    (PSS: pages shared between forked workers counted once, split between them); (0, 0) when
+    it is gone."""
     children = _children_map()
-    todo, total = [root], 0
+    todo, rss, pss = [root], 0, 0
     page = os.sysconf("SC_PAGE_SIZE")
     while todo:
         pid = todo.pop()
         todo.extend(children.get(pid, ()))
         try:
             with open(f"/proc/{pid}/statm", "rb") as handle:
-                total += int(handle.read().split()[1]) * page
+                rss += int(handle.read().split()[1]) * page
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+                for line in handle:
+                    if line.startswith(b"Pss:"):
+                        pss += int(line.split()[1]) * 1024
+                        break
         except (OSError, IndexError, ValueError):
             continue
-    return total
+    return rss, pss
 
 
 @dataclass
 class Measured:
     seconds: float
-    peak_bytes: int
+    peak_bytes: int  # resident memory (RSS) of the process tree, summed
+    peak_pss_bytes: int  # proportional set size of the tree (shared pages counted once)
     returncode: int
     stdout: str
     stderr: str
@@ -256,13 +264,16 @@ def measure(cmd: Sequence[str], cwd: Path = ROOT, env: dict[str, str] | None = N
     ]
     for thread in threads:
         thread.start()
+    peak_pss = 0
     while proc.poll() is None:
-        peak = max(peak, tree_rss(proc.pid))
+        rss, pss = tree_memory(proc.pid)
+        peak, peak_pss = max(peak, rss), max(peak_pss, pss)
         time.sleep(0.05)
     seconds = time.perf_counter() - started
     for thread in threads:
         thread.join()
-    return Measured(seconds, peak, proc.returncode, out.get("stdout", ""), out.get("stderr", ""))
+    stdout, stderr = out.get("stdout", ""), out.get("stderr", "")
+    return Measured(seconds, peak, peak_pss, proc.returncode, stdout, stderr)
 
 
 # --- systems -----------------------------------------------------------------------------------
@@ -279,6 +290,29 @@ class Result:
     stages_ms: dict[str, float] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    peak_pss_mb: float = 0.0
+
+
+def _result(
+    system: str,
+    load: Workload,
+    done: Measured,
+    stages: dict[str, float] | None = None,
+    extra: dict[str, Any] | None = None,
+    error: str | None = None,
+) -> Result:
+    return Result(
+        system=system,
+        workload=load.kind,
+        documents=load.documents,
+        seconds=done.seconds,
+        peak_mb=done.peak_bytes / 2**20,
+        docs_per_s=0.0 if error else load.documents / done.seconds,
+        stages_ms=stages or {},
+        extra=extra or {},
+        error=error,
+        peak_pss_mb=done.peak_pss_bytes / 2**20,
+    )
 
 
 def _tail(text: str, lines: int = 15) -> str:
@@ -291,17 +325,26 @@ def run_pipeline(load: Workload, workers: int, label: str | None = None) -> Resu
     shutil.rmtree(clean, ignore_errors=True)
     env = {**os.environ, "LUIGI_CONFIG_PATH": str(ROOT / "config" / "luigi.cfg")}
     cmd = [
-        str(VENV_BIN / "luigi"), "--module", "pipeline.tasks", "CleanCorpus", "--local-scheduler",
-        "--workers", str(workers), "--raw-dir", str(load.raw), "--clean-dir", str(clean),
-        "--date", RUN_DATE.isoformat(),
-    ]  # fmt: skip
+        str(VENV_BIN / "luigi"),
+        "--module",
+        "pipeline.tasks",
+        "CleanCorpus",
+        "--local-scheduler",
+        "--workers",
+        str(workers),
+        "--raw-dir",
+        str(load.raw),
+        "--clean-dir",
+        str(clean),
+        "--date",
+        RUN_DATE.isoformat(),
+    ]
     started = time.time()
     done = measure(cmd, env=env)
     system = label or f"pipeline (Luigi), {workers} worker{'s' if workers > 1 else ''}"
     manifest_path = clean / RUN_DATE.isoformat() / "manifest.json"
     if done.returncode != 0 or not manifest_path.exists():
-        return Result(system, load.kind, load.documents, done.seconds, done.peak_bytes / 2**20, 0.0,
-                      error=_tail(done.stderr))  # fmt: skip
+        return _result(system, load, done, error=_tail(done.stderr))
     manifest = json.loads(manifest_path.read_text())
     index = clean / ".state" / "dedup.sqlite"
     index_bytes = sum(p.stat().st_size for p in index.parent.glob("dedup.sqlite*"))
@@ -317,8 +360,7 @@ def run_pipeline(load: Workload, workers: int, label: str | None = None) -> Resu
     extra["phases_s"] = phases(clean, started, started + done.seconds)
     shutil.rmtree(clean, ignore_errors=True)
     stages = {k: v["ms_per_document"] for k, v in manifest["stages"].items()}
-    return Result(system, load.kind, load.documents, done.seconds, done.peak_bytes / 2**20,
-                  load.documents / done.seconds, stages, extra)  # fmt: skip
+    return _result(system, load, done, stages, extra)
 
 
 # Each Luigi task writes its one output atomically when it ends: the outputs' modification times
@@ -360,18 +402,30 @@ def phases(clean: Path, started: float, ended: float) -> dict[str, float]:
 
 def run_loop(load: Workload, processes: int) -> Result:
     out = load.folder / f"loop-{processes}.jsonl"
-    cmd = [sys.executable, "-m", "bench.perf_loop", "--input", str(load.raw), "--output", str(out),
-           "--processes", str(processes)]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench.perf_loop",
+        "--input",
+        str(load.raw),
+        "--output",
+        str(out),
+        "--processes",
+        str(processes),
+    ]
     done = measure(cmd)
     system = f"library loop, {processes} process{'es' if processes > 1 else ''}"
     out.unlink(missing_ok=True)
     if done.returncode != 0:
-        return Result(system, load.kind, load.documents, done.seconds, done.peak_bytes / 2**20, 0.0,
-                      error=_tail(done.stderr))  # fmt: skip
+        return _result(system, load, done, error=_tail(done.stderr))
     report = json.loads(done.stdout.strip().splitlines()[-1])
-    return Result(system, load.kind, load.documents, done.seconds, done.peak_bytes / 2**20,
-                  load.documents / done.seconds, report["ms_per_document"],
-                  {"lsh_candidate_pairs": report["lsh_candidate_pairs"]})  # fmt: skip
+    return _result(
+        system,
+        load,
+        done,
+        report["ms_per_document"],
+        {"lsh_candidate_pairs": report["lsh_candidate_pairs"]},
+    )
 
 
 def datatrove_python() -> tuple[Path | None, str]:
@@ -388,8 +442,11 @@ def datatrove_python() -> tuple[Path | None, str]:
         subprocess.run([sys.executable, "-m", "venv", str(DATATROVE_VENV)], check=True)
         subprocess.run(
             [str(python), "-m", "pip", "install", "--quiet", *DATATROVE_PINS],
-            check=True, capture_output=True, text=True, timeout=1800,
-        )  # fmt: skip
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
     except (OSError, subprocess.SubprocessError) as exc:
         detail = getattr(exc, "stderr", "") or str(exc)
         return None, f"datatrove could not be installed: {_tail(detail, 5)}"
@@ -410,33 +467,46 @@ def datatrove_version(python: Path) -> dict[str, str]:
 def run_datatrove(load: Workload, python: Path, workers: int = 2) -> Result:
     work = load.folder / "datatrove-run"
     shutil.rmtree(work, ignore_errors=True)
-    cmd = [str(python), str(ROOT / "bench" / "perf_datatrove.py"), "--input", str(load.jsonl),
-           "--work", str(work), "--workers", str(workers), "--kind", load.kind]  # fmt: skip
+    cmd = [
+        str(python),
+        str(ROOT / "bench" / "perf_datatrove.py"),
+        "--input",
+        str(load.jsonl),
+        "--work",
+        str(work),
+        "--workers",
+        str(workers),
+        "--kind",
+        load.kind,
+    ]
     done = measure(cmd)
     system = f"datatrove, {workers} workers"
     shutil.rmtree(work, ignore_errors=True)
     if done.returncode != 0:
-        return Result(system, load.kind, load.documents, done.seconds, done.peak_bytes / 2**20, 0.0,
-                      error=_tail(done.stderr))  # fmt: skip
+        return _result(system, load, done, error=_tail(done.stderr))
     report = json.loads(done.stdout.strip().splitlines()[-1])
     stages = {k: 1000 * v / load.documents for k, v in report["seconds"].items()}
-    return Result(system, load.kind, load.documents, done.seconds, done.peak_bytes / 2**20,
-                  load.documents / done.seconds, stages, {"kept": report["kept"]})  # fmt: skip
+    return _result(system, load, done, stages, {"kept": report["kept"]})
 
 
 # --- report ------------------------------------------------------------------------------------
 
 
 def print_table(results: Sequence[Result]) -> None:
-    print(f"\n{'workload':9} {'system':34} {'docs':>6} {'wall s':>8} {'docs/s':>8} {'peak MB':>8}")
+    print(
+        f"\n{'workload':9} {'system':34} {'docs':>6} {'wall s':>8} {'docs/s':>8} "
+        f"{'peak MB':>8} {'PSS MB':>7}"
+    )
     for r in results:
         if r.error:
             print(
                 f"{r.workload:9} {r.system:34} {r.documents:6d} failed: {r.error.splitlines()[-1]}"
             )
             continue
-        print(f"{r.workload:9} {r.system:34} {r.documents:6d} {r.seconds:8.1f} "
-              f"{r.docs_per_s:8.1f} {r.peak_mb:8.0f}")  # fmt: skip
+        print(
+            f"{r.workload:9} {r.system:34} {r.documents:6d} {r.seconds:8.1f} "
+            f"{r.docs_per_s:8.1f} {r.peak_mb:8.0f} {r.peak_pss_mb:7.0f}"
+        )
     print("\npipeline phases (seconds, from the times of the tasks' outputs)")
     for r in results:
         if r.extra.get("phases_s"):
@@ -501,9 +571,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-datatrove", action="store_true", help="skip datatrove")
     parser.add_argument("--no-loop", action="store_true", help="skip the library loop")
     parser.add_argument("--workers", default="1,2", help="pipeline worker counts")
-    parser.add_argument("--scale", type=int, default=0,
-                        help="instead: the text workload at this many documents against --docs, "
-                        "2 workers, for memory growth")  # fmt: skip
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=0,
+        help="instead: the text workload at this many documents against --docs, "
+        "2 workers, for memory growth",
+    )
     args = parser.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
     started_load = load_average()

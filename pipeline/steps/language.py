@@ -246,8 +246,10 @@ class _Detector(Detector):
             if not word:
                 continue
             padded = " " + word + " " if number < last else " " + word
-            if word.islower() or not any(map(str.isupper, word)):
-                # no upper-case letter: every position emits
+            rest = word[1:]
+            if rest.islower() or not any(map(str.isupper, rest)):
+                # no two upper-case letters in a row (the first one follows a space): every
+                # position emits
                 bigrams = list(map(operator.add, padded, padded[1:]))
                 trigrams = map(operator.add, bigrams, padded[2:])
                 grams = chain(

@@ -242,6 +242,7 @@ class Measured:
     returncode: int
     stdout: str
     stderr: str
+    peak_at: float = 0.0  # when the resident memory peaked (time.time())
 
 
 def measure(cmd: Sequence[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> Measured:
@@ -265,15 +266,18 @@ def measure(cmd: Sequence[str], cwd: Path = ROOT, env: dict[str, str] | None = N
     for thread in threads:
         thread.start()
     peak_pss = 0
+    peak_at = 0.0
     while proc.poll() is None:
         rss, pss = tree_memory(proc.pid)
-        peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+        if rss > peak:
+            peak, peak_at = rss, time.time()
+        peak_pss = max(peak_pss, pss)
         time.sleep(0.05)
     seconds = time.perf_counter() - started
     for thread in threads:
         thread.join()
     stdout, stderr = out.get("stdout", ""), out.get("stderr", "")
-    return Measured(seconds, peak, peak_pss, proc.returncode, stdout, stderr)
+    return Measured(seconds, peak, peak_pss, proc.returncode, stdout, stderr, peak_at)
 
 
 # --- systems -----------------------------------------------------------------------------------
@@ -358,6 +362,12 @@ def run_pipeline(load: Workload, workers: int, label: str | None = None) -> Resu
         "workers": workers,
     }
     extra["phases_s"] = phases(clean, started, started + done.seconds)
+    extra["peak_memory_in_phase"] = phase_at(extra["phases_s"], done.peak_at - started)
+    # what the last task reads back whole: the shards' results (documents with provenance)
+    extra["shard_results_bytes"] = sum(p.stat().st_size for p in (clean / ".work").rglob("shard-*"))
+    extra["partition_bytes"] = sum(
+        p.stat().st_size for p in (clean / RUN_DATE.isoformat()).glob("*.jsonl")
+    )
     shutil.rmtree(clean, ignore_errors=True)
     stages = {k: v["ms_per_document"] for k, v in manifest["stages"].items()}
     return _result(system, load, done, stages, extra)
@@ -398,6 +408,16 @@ def phases(clean: Path, started: float, ended: float) -> dict[str, float]:
             out[label] = round(ends[name] - previous, 2)
             previous = ends[name]
     return out
+
+
+def phase_at(phases_s: dict[str, float], offset: float) -> str | None:
+    """The phase running `offset` seconds after the start."""
+    end = 0.0
+    for name, seconds in phases_s.items():
+        end += seconds
+        if offset <= end:
+            return name
+    return None
 
 
 def run_loop(load: Workload, processes: int) -> Result:
@@ -512,6 +532,7 @@ def print_table(results: Sequence[Result]) -> None:
         if r.extra.get("phases_s"):
             timeline = ", ".join(f"{k} {v:.1f}" for k, v in r.extra["phases_s"].items())
             print(f"  {r.workload:6} {r.system}: {timeline}")
+            print(f"         peak memory during: {r.extra.get('peak_memory_in_phase')}")
     print("\nmilliseconds per document by stage")
     for r in results:
         if r.stages_ms:
@@ -600,6 +621,13 @@ def main(argv: list[str] | None = None) -> int:
             mb = large.peak_mb - small.peak_mb
             index_delta = large.extra["dedup_index_bytes"] - small.extra["dedup_index_bytes"]
             growth = {
+                "documents": [args.docs, args.scale],
+                "peak_mb": [round(small.peak_mb), round(large.peak_mb)],
+                "peak_pss_mb": [round(small.peak_pss_mb), round(large.peak_pss_mb)],
+                "shard_results_bytes": [
+                    small.extra["shard_results_bytes"],
+                    large.extra["shard_results_bytes"],
+                ],
                 "peak_mb_growth": round(mb, 1),
                 "peak_bytes_growth_per_added_document": round(
                     mb * 2**20 / (args.scale - args.docs)

@@ -363,6 +363,11 @@ def run_pipeline(load: Workload, workers: int, label: str | None = None) -> Resu
     }
     extra["phases_s"] = phases(clean, started, started + done.seconds)
     extra["peak_memory_in_phase"] = phase_at(extra["phases_s"], done.peak_at - started)
+    # when each task of the parallel phases ended (seconds from the start): with 2 workers, two
+    # shards should end together
+    for prefix in ("facts-", "shard-", "entries-"):
+        ends = sorted(p.stat().st_mtime - started for p in (clean / ".work").rglob(prefix + "*"))
+        extra[f"{prefix.rstrip('-')}_task_ends_s"] = [round(e, 1) for e in ends]
     # what the last task reads back whole: the shards' results (documents with provenance)
     extra["shard_results_bytes"] = sum(p.stat().st_size for p in (clean / ".work").rglob("shard-*"))
     extra["partition_bytes"] = sum(

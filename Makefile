@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 DATE    ?= $(shell date +%F)
 export LUIGI_CONFIG_PATH := config/luigi.cfg
 
-.PHONY: run test lint bench bench-extract bench-encoding bench-language bench-dates bench-dedup bench-nightly clean-venv
+.PHONY: run test lint bench bench-extract bench-encoding bench-language bench-dates bench-dedup bench-nightly bench-perf bench-perf-scale clean-venv
 
 $(BIN)/luigi: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -32,7 +32,7 @@ lint: $(BIN)/luigi
 	$(BIN)/mypy
 
 # Benchmarks print their figures and write bench/results/*.json; they never run in `make test`.
-bench: bench-extract bench-encoding bench-language bench-dates bench-dedup bench-nightly
+bench: bench-extract bench-encoding bench-language bench-dates bench-dedup bench-nightly bench-perf
 
 bench-extract: $(BIN)/luigi
 	$(BIN)/python -m bench.extract
@@ -51,6 +51,15 @@ bench-dedup: $(BIN)/luigi
 
 bench-nightly: $(BIN)/luigi
 	$(BIN)/python -m bench.nightly
+
+# Pipeline through Luigi (1 and 2 workers) beside the library loop and datatrove (installed in
+# bench/work/.venv-datatrove), 5,000 HTML and 5,000 plain-text documents built under bench/work/.
+bench-perf: $(BIN)/luigi
+	$(BIN)/python -m bench.perf
+
+# Memory growth from 5,000 to 50,000 plain-text documents (2 workers; about half an hour).
+bench-perf-scale: $(BIN)/luigi
+	$(BIN)/python -m bench.perf --scale 50000
 
 clean-venv:
 	rm -rf $(VENV)

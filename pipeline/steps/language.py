@@ -40,17 +40,21 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import operator
 import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain, repeat
 
 import regex
 from langdetect import detector_factory
+from langdetect.detector import Detector
 from langdetect.detector_factory import DetectorFactory
 from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 from langdetect.utils.lang_profile import LangProfile
+from langdetect.utils.ngram import NGram
 
 from pipeline.record import Document, Drop
 from pipeline.steps import Context, Provenance, StepOutput
@@ -193,6 +197,112 @@ def _factory(system: str | None) -> DetectorFactory | None:
     return factory
 
 
+_SPACES = re.compile(" {2,}")
+_ASCII_LATIN = re.compile("[A-z]")  # langdetect's 'A' <= ch <= 'z', brackets and all
+# langdetect means to leave out Latin Extended Additional but compares a block constant with
+# a name that never matches it: every character from U+0300 on counts
+_NON_LATIN = re.compile("[\u0300-\U0010ffff]")
+_NORMALISED: dict[str, str] = {}  # NGram.normalize is a pure function of the character
+_TRANSLATE: dict[int, str] = {}  # the same as a str.translate table
+
+
+class _Detector(Detector):
+    """langdetect's Detector with the same arithmetic and the same random draws in the same
+    order (so the same probabilities to the last bit, tested), in tighter Python: the n-gram
+    scan reads each character's normalised form from a table and the probability updates are
+    maps over the language vectors. About twice as fast on a 2,000-character sample."""
+
+    text: str
+
+    def append(self, text: str) -> None:
+        text = self.URL_RE.sub(" ", text)
+        text = self.MAIL_RE.sub(" ", text)
+        text = NGram.normalize_vi(text)
+        # langdetect appends the first max_text_length characters, a space after a space skipped
+        self.text += _SPACES.sub(" ", text[: self.max_text_length])
+
+    def cleaning_text(self) -> None:
+        latin = len(_ASCII_LATIN.findall(self.text))
+        if latin * 2 < len(_NON_LATIN.findall(self.text)):
+            self.text = _ASCII_LATIN.sub("", self.text)
+
+    def _extract_ngrams(self) -> list[str]:
+        # langdetect's scan, character by character, keeps the last three normalised
+        # characters since a space and emits their 1-, 2- and 3-grams unless the character and
+        # the one before it are both upper case. The same n-grams in the same order, word by
+        # word: each word W is read as " " + W, plus " " when a space follows it.
+        known = self.word_lang_prob_map
+        text = self.text
+        missing = set(text).difference(_NORMALISED)
+        for ch in missing:
+            _NORMALISED[ch] = NGram.normalize(ch)
+        table = _TRANSLATE
+        for ch in missing:
+            table[ord(ch)] = _NORMALISED[ch]
+        words = text.translate(table).split(" ")
+        last = len(words) - 1
+        result: list[str] = []
+        for number, word in enumerate(words):
+            if not word:
+                continue
+            padded = " " + word + " " if number < last else " " + word
+            rest = word[1:]
+            if rest.islower() or not any(map(str.isupper, rest)):
+                # no two upper-case letters in a row (the first one follows a space): every
+                # position emits
+                bigrams = list(map(operator.add, padded, padded[1:]))
+                trigrams = map(operator.add, bigrams, padded[2:])
+                grams = chain(
+                    (padded[1], bigrams[0]),
+                    chain.from_iterable(zip(padded[2:], bigrams[1:], trigrams, strict=True)),
+                )
+                result += [g for g in grams if g in known]
+                continue
+            for j in range(1, len(padded)):
+                ch = padded[j]
+                if ch.isupper() and padded[j - 1].isupper():
+                    continue
+                if ch in known:
+                    result.append(ch)
+                gram = padded[j - 1 : j + 1]
+                if gram in known:
+                    result.append(gram)
+                if j >= 2:
+                    gram = padded[j - 2 : j + 1]
+                    if gram in known:
+                        result.append(gram)
+        return result
+
+    def _detect_block(self) -> None:
+        self.cleaning_text()
+        ngrams = self._extract_ngrams()
+        if not ngrams:
+            raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
+        known = self.word_lang_prob_map
+        vectors = [known[gram] for gram in ngrams]  # choice() draws an index: the same draws
+        langprob = [0.0] * len(self.langlist)
+        rng = self.random
+        rng.seed(self.seed)
+        limit, threshold = self.ITERATION_LIMIT, self.CONV_THRESHOLD
+        mul, add, div = operator.mul, operator.add, operator.truediv
+        for _ in range(self.n_trial):
+            prob = self._init_probability()
+            alpha = self.alpha + rng.gauss(0.0, 1.0) * self.ALPHA_WIDTH
+            weight = alpha / self.BASE_FREQ
+            i = 0
+            while True:
+                # prob[k] *= weight + vector[k], as langdetect computes it
+                prob = list(map(mul, prob, map(add, repeat(weight), rng.choice(vectors))))
+                if i % 5 == 0:
+                    total = sum(prob)
+                    prob = list(map(div, prob, repeat(total)))
+                    if max(0.0, *prob) > threshold or i >= limit:
+                        break
+                i += 1
+            langprob = [acc + p / self.n_trial for acc, p in zip(langprob, prob, strict=True)]
+        self.langprob = langprob
+
+
 def detect_probabilities(
     text: str, seed: int = DEFAULT_SEED, system: str | None = None
 ) -> list[tuple[str, float]]:
@@ -211,7 +321,7 @@ def detect_probabilities(
         raise LangDetectException(
             ErrorCode.CantDetectError, f"no language profile for the writing system {system}"
         )
-    detector = factory.create()
+    detector = _Detector(factory)
     # A Detector copies the factory's seed when it is created; set its own right before use.
     detector.seed = seed
     detector.append(text)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import ftfy
+from ftfy import chardata
 from ftfy.badness import is_bad
 
 from pipeline.record import BODY, Document
@@ -117,20 +118,79 @@ def normalise_spaces(text: str, nbsp_to_space: bool = True, collapse: bool = Tru
 Plan = list[tuple[str, str]]
 
 
+def _untouched_pattern(config: ftfy.TextFixerConfig) -> re.Pattern[str]:
+    """The characters on which ftfy's fixers other than the encoding repair act, under this
+    config (built from ftfy's own tables): a line without any of them that ftfy's badness
+    heuristic does not find bad is returned by ftfy unchanged, with an empty plan (tested)."""
+    chars: set[int] = set(range(0x80, 0xA0))  # fix_c1_controls
+    chars |= {ord(c) for c in "\r\u2028\u2029\x85\x1b"}  # line breaks, terminal escapes
+    chars |= set(range(0xD800, 0xE000))  # fix_surrogates
+    chars |= set(chardata.CONTROL_CHARS)  # remove_control_chars
+    if config.fix_latin_ligatures:
+        chars |= set(chardata.LIGATURES)
+    if config.fix_character_width:
+        chars |= set(chardata.WIDTH_MAP)
+    if config.uncurl_quotes:
+        chars |= {0x2BC, *range(0x2018, 0x2020)}
+    if config.unescape_html:
+        chars.add(ord("&"))
+    if not config.fix_encoding:
+        raise ValueError("the repair step always fixes the encoding")
+    body = "".join(re.escape(chr(c)) for c in sorted(chars))
+    return re.compile(f"[{body}]")
+
+
+_UNTOUCHED: dict[tuple[Any, ...], re.Pattern[str]] = {}
+
+
+def _ftfy_leaves_alone(
+    line: str, config: ftfy.TextFixerConfig, bad: dict[str, bool] | None
+) -> bool:
+    """Whether ftfy.fix_and_explain(line, config) would return the line unchanged with an empty
+    plan, known without running it: no character any other fixer acts on and, for the encoding
+    repair, ASCII or not bad by ftfy's heuristic (the test ftfy starts with)."""
+    if config.normalization is not None:
+        return False
+    pattern = _UNTOUCHED.get(config)
+    if pattern is None:
+        pattern = _UNTOUCHED[config] = _untouched_pattern(config)
+    if pattern.search(line):
+        return False
+    return line.isascii() or not is_bad_line(line, bad)
+
+
+def is_bad_line(line: str, memo: dict[str, bool] | None = None) -> bool:
+    """ftfy's badness test, remembered in `memo` (one document's lines) when given."""
+    if memo is None:
+        return bool(is_bad(line))
+    found = memo.get(line)
+    if found is None:
+        found = memo[line] = bool(is_bad(line))
+    return found
+
+
 def _ftfy_lines(
-    text: str, config: ftfy.TextFixerConfig, stable: frozenset[str] = frozenset()
+    text: str,
+    config: ftfy.TextFixerConfig,
+    stable: frozenset[str] = frozenset(),
+    bad: dict[str, bool] | None = None,
 ) -> tuple[str, list[dict[str, Any]]]:
     """Fix line by line (so one broken paragraph does not decide for the rest); group the plans.
 
     Each line's plan replays with ``ftfy.apply_plan`` on that line. Lines that ftfy leaves
     alone, or fixes only in part, get the document's evidence too (``_propagate``); their
     plans are listed with ``"evidence": "document"``. Lines in `stable` went through a whole
-    repair unchanged already: ftfy is not asked again.
+    repair unchanged already: ftfy is not asked again; nor is it for a line it would leave
+    alone (`_ftfy_leaves_alone`). `bad` remembers ftfy's badness test of the document's lines.
     """
     lines = text.split("\n")
     results: list[tuple[str, Plan]] = []
     for line in lines:
-        if (line.isascii() and "&" not in line and "\x1b" not in line) or line in stable:
+        if (
+            (line.isascii() and "&" not in line and "\x1b" not in line)
+            or line in stable
+            or _ftfy_leaves_alone(line, config, bad)
+        ):
             results.append((line, []))  # nothing for ftfy to do: skip the cost
             continue
         result = ftfy.fix_and_explain(line, config)
@@ -245,9 +305,10 @@ def repair_text(text: str, cfg: Config, is_html: bool = False) -> tuple[str, dic
     original = text
     report: dict[str, Any] = {}
     stable: frozenset[str] = frozenset()
+    bad: dict[str, bool] = {}  # ftfy's badness test of each line seen, asked once
     for round_number in range(3):
         fixed, this_round, stable = _repair_once(
-            text, cfg, is_html, decode_entities=round_number == 0, stable=stable
+            text, cfg, is_html, decode_entities=round_number == 0, stable=stable, bad=bad
         )
         if round_number == 0:
             report = this_round
@@ -260,7 +321,7 @@ def repair_text(text: str, cfg: Config, is_html: bool = False) -> tuple[str, dic
             break
         text = fixed
     report["changed"] = text != original
-    signs = broken_signs(text)
+    signs = broken_signs(text, bad)
     if signs:
         report["still_broken"] = True
         report["broken_signs"] = signs
@@ -283,12 +344,21 @@ _LOST = {
 }
 
 
-def broken_signs(text: str) -> dict[str, int]:
+# a character every match of each _LOST pattern holds: without it, the pattern is not searched
+_LOST_NEEDS = {"replacement-character": "\ufffd", "lost-continuation-bytes": "â"}
+
+
+def broken_signs(text: str, bad: dict[str, bool] | None = None) -> dict[str, int]:
     """Signs that a text is still broken after repair, counted: what ftfy's heuristic finds
-    (mojibake), U+FFFD, and leftovers of UTF-8 that lost bytes. Empty when none."""
-    signs = {"mojibake": sum(1 for line in text.split("\n") if not line.isascii() and is_bad(line))}
+    (mojibake), U+FFFD, and leftovers of UTF-8 that lost bytes. Empty when none. `bad`
+    remembers ftfy's badness test of lines already tested."""
+    signs = {
+        "mojibake": sum(
+            1 for line in text.split("\n") if not line.isascii() and is_bad_line(line, bad)
+        )
+    }
     for name, pattern in _LOST.items():
-        signs[name] = len(pattern.findall(text))
+        signs[name] = len(pattern.findall(text)) if _LOST_NEEDS[name] in text else 0
     return {name: n for name, n in signs.items() if n}
 
 
@@ -298,11 +368,15 @@ def _repair_once(
     is_html: bool,
     decode_entities: bool,
     stable: frozenset[str] = frozenset(),
+    bad: dict[str, bool] | None = None,
 ) -> tuple[str, dict[str, Any], frozenset[str]]:
     """One round: line separators, entities (first round only), ftfy line by line, controls
     removed, Unicode normalisation, spaces. Also returns the lines that ftfy gave and nothing
     after it changed (settled: another round would give them back unchanged)."""
-    text = _NEL.sub("\n", text.replace("\r\n", "\n").translate(_LINE_SEPARATORS))
+    if "\r" in text or "\u2028" in text or "\u2029" in text:  # translate is slow on non-ASCII
+        text = text.replace("\r\n", "\n").translate(_LINE_SEPARATORS)
+    if "\x85" in text:
+        text = _NEL.sub("\n", text)
     entities = 0
     if cfg.unescape_html_in_text and not is_html and decode_entities:
         text, entities = unescape_entities(text)
@@ -314,7 +388,7 @@ def _repair_once(
         normalization=None,
         explain=True,
     )
-    fixed, plans = _ftfy_lines(text, fixer, stable)
+    fixed, plans = _ftfy_lines(text, fixer, stable, bad)
     cleaned, counts = strip_controls(fixed, keep_soft_hyphen=not cfg.remove_soft_hyphens)
     normalised = unicodedata.normalize(cfg.normalization, cleaned)
     if not is_html:

@@ -413,7 +413,12 @@ def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
 
     def scan(source: str, where: dict[str, Any], action: str, reason: str) -> None:
         nonlocal spans_seen, words_seen
+        if source.isascii() and (main is None or "Latn" in native):
+            return  # letters of one script, native or with nothing native to compare with
         scripts = char_scripts(source)
+        codes = {code for code in scripts.values() if code is not None}
+        if len(codes) < 2 and (main is None or codes <= native):
+            return  # no mixed-script word (two scripts needed) and no foreign letter
         word_ranges = []
         for start, end, found in mixed_script_words(source, scripts):
             word_ranges.append((start, end))

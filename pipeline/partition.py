@@ -8,10 +8,12 @@ import json
 import os
 import shutil
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.io import dumps
+from pipeline.io import dumps, read_jsonl
 from pipeline.report import write_report
 from pipeline.runner import library_version
 
@@ -21,130 +23,188 @@ LIBRARIES = (
 )  # fmt: skip
 
 
+PARQUET_FILES = ("documents", "duplicates", "rejected")
+
+
 class AccountingError(RuntimeError):
     """The outputs do not account for every input: never write such a partition."""
 
 
-def build_outputs(
-    inventory: dict[str, Any], shard_lines: list[list[dict[str, Any]]], decisions: dict[str, Any]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
-    """Documents, duplicates and rejections (each sorted) and the merged stage stats."""
-    documents, duplicates, rejected = [], [], []
-    seconds: dict[str, float] = {}
-    calls: Counter[str] = Counter()
-    for lines in shard_lines:
-        for line in lines:
-            if line["kind"] == "stats":
-                for name, value in line["seconds"].items():
-                    seconds[name] = seconds.get(name, 0.0) + value
-                calls.update(line["calls"])
-            elif line["kind"] == "rejected":
-                rejected.append(line["record"])
-            elif line["record"]["id"] in decisions:
-                decision = decisions[line["record"]["id"]]
-                duplicates.append(
-                    {
-                        **line["record"],
-                        "duplicate_of": decision["duplicate_of"],
-                        "duplicate_kind": decision["kind"],
-                        "similarity": decision["similarity"],
-                        "cluster": decision["cluster"],
-                        # the partition holding the kept document (an earlier night's, or this)
-                        "duplicate_of_night": decision.get("keeper_night"),
-                    }
-                )
-            else:
-                documents.append(line["record"])
-    documents.sort(key=lambda r: r["id"])
-    duplicates.sort(key=lambda r: r["id"])
-    rejected.sort(key=lambda r: r["source_path"])
-    seen = [r["provenance"]["source_path"] for r in documents + duplicates]
-    seen += [r["source_path"] for r in rejected]
-    if sorted(seen) != sorted(inventory["inputs"]):
-        missing = sorted(set(inventory["inputs"]) - set(seen))
-        extra = sorted(set(seen) - set(inventory["inputs"]))
+@dataclass
+class _Index:
+    """Where each record of the shards' results is (file, byte offset), not the records: the
+    partition is written by reading them back one at a time, so memory does not grow with the
+    documents' size."""
+
+    documents: list[tuple[str, int, int]] = field(default_factory=list)  # (id, file, offset)
+    duplicates: list[tuple[str, int, int]] = field(default_factory=list)
+    rejected: list[tuple[str, int, int]] = field(default_factory=list)  # (path, file, offset)
+    paths: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    calls: Counter[str] = field(default_factory=Counter)
+
+
+def _index(shard_files: list[Path], decisions: dict[str, Any]) -> _Index:
+    index = _Index()
+    for number, path in enumerate(shard_files):
+        with open(path, "rb") as handle:
+            offset = 0
+            for raw in handle:
+                here, offset = offset, offset + len(raw)
+                if not raw.strip():
+                    continue
+                line = json.loads(raw)
+                if line["kind"] == "stats":
+                    for name, value in line["seconds"].items():
+                        index.seconds[name] = index.seconds.get(name, 0.0) + value
+                    index.calls.update(line["calls"])
+                elif line["kind"] == "rejected":
+                    source = line["record"]["source_path"]
+                    index.rejected.append((source, number, here))
+                    index.paths.append(source)
+                else:
+                    id_ = line["record"]["id"]
+                    kind = index.duplicates if id_ in decisions else index.documents
+                    kind.append((id_, number, here))
+                    index.paths.append(line["record"]["provenance"]["source_path"])
+    return index
+
+
+def _check_accounting(inventory: dict[str, Any], paths: list[str]) -> None:
+    if sorted(paths) != sorted(inventory["inputs"]):
+        missing = sorted(set(inventory["inputs"]) - set(paths))
+        extra = sorted(set(paths) - set(inventory["inputs"]))
         raise AccountingError(f"inputs not accounted for: {missing[:5]}; unexpected: {extra[:5]}")
-    stats = {"seconds": dict(sorted(seconds.items())), "calls": dict(sorted(calls.items()))}
-    return documents, duplicates, rejected, stats
 
 
-def summarise(
-    documents: list[dict[str, Any]],
-    duplicates: list[dict[str, Any]],
-    rejected: list[dict[str, Any]],
-) -> dict[str, Any]:
-    """Counts computed from the records' provenance, so stats and records cannot disagree."""
-    removed: Counter[str] = Counter()
-    languages: Counter[str] = Counter()
-    formats: Counter[str] = Counter()
-    for rec in documents:
-        prov = rec["provenance"]
-        for entry in prov.get("removed", []):
-            removed[f"{entry['label']}:{entry['rule']}"] += 1
-        languages[rec["language"] or "unknown"] += 1
-        formats[prov.get("input_format", "unknown")] += 1
+def _records(
+    shard_files: list[Path], where: list[tuple[str, int, int]]
+) -> Iterator[dict[str, Any]]:
+    """The records at the given places, in the order given (each read when it is written)."""
+    handles = [open(path, "rb") for path in shard_files]  # noqa: SIM115 (closed below)
+    try:
+        for _key, number, offset in where:
+            handles[number].seek(offset)
+            record: dict[str, Any] = json.loads(handles[number].readline())["record"]
+            yield record
+    finally:
+        for handle in handles:
+            handle.close()
+
+
+def _duplicate(record: dict[str, Any], decision: dict[str, Any]) -> dict[str, Any]:
     return {
-        "removed_by_rule": dict(sorted(removed.items())),
-        "languages": dict(sorted(languages.items())),
-        "input_formats": dict(sorted(formats.items())),
-        "rejected_by_reason": dict(sorted(Counter(r["reason"] for r in rejected).items())),
-        "duplicates_by_kind": dict(
-            sorted(Counter(r["duplicate_kind"] for r in duplicates).items())
-        ),
-        "duplicates_by_keeper_night": dict(
-            sorted(Counter(r.get("duplicate_of_night") or "none" for r in duplicates).items())
-        ),
-        "dated_documents": sum(1 for rec in documents if rec["published"]),
+        **record,
+        "duplicate_of": decision["duplicate_of"],
+        "duplicate_kind": decision["kind"],
+        "similarity": decision["similarity"],
+        "cluster": decision["cluster"],
+        # the partition holding the kept document (an earlier night's, or this)
+        "duplicate_of_night": decision.get("keeper_night"),
     }
 
 
-def _write_jsonl(path: Path, records: list[dict[str, Any]]) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        for record in records:
-            handle.write(dumps(record) + "\n")
+class Summary:
+    """Counts computed from the records' provenance as they are written, so stats and records
+    cannot disagree."""
+
+    def __init__(self) -> None:
+        self.removed: Counter[str] = Counter()
+        self.languages: Counter[str] = Counter()
+        self.formats: Counter[str] = Counter()
+        self.reasons: Counter[str] = Counter()
+        self.kinds: Counter[str] = Counter()
+        self.keeper_nights: Counter[str] = Counter()
+        self.dated = 0
+        self.counts: Counter[str] = Counter()
+
+    def document(self, rec: dict[str, Any]) -> None:
+        prov = rec["provenance"]
+        for entry in prov.get("removed", []):
+            self.removed[f"{entry['label']}:{entry['rule']}"] += 1
+        self.languages[rec["language"] or "unknown"] += 1
+        self.formats[prov.get("input_format", "unknown")] += 1
+        self.dated += 1 if rec["published"] else 0
+        self.counts["documents"] += 1
+
+    def duplicate(self, rec: dict[str, Any]) -> None:
+        self.kinds[rec["duplicate_kind"]] += 1
+        self.keeper_nights[rec.get("duplicate_of_night") or "none"] += 1
+        self.counts["duplicates"] += 1
+
+    def rejected(self, rec: dict[str, Any]) -> None:
+        self.reasons[rec["reason"]] += 1
+        self.counts["rejected"] += 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "removed_by_rule": dict(sorted(self.removed.items())),
+            "languages": dict(sorted(self.languages.items())),
+            "input_formats": dict(sorted(self.formats.items())),
+            "rejected_by_reason": dict(sorted(self.reasons.items())),
+            "duplicates_by_kind": dict(sorted(self.kinds.items())),
+            "duplicates_by_keeper_night": dict(sorted(self.keeper_nights.items())),
+            "dated_documents": self.dated,
+        }
 
 
 def write_partition(
     clean_dir: Path,
     date: dt.date,
     inventory: dict[str, Any],
-    shard_lines: list[list[dict[str, Any]]],
+    shard_files: list[Path],
     decisions: dict[str, Any],
     header: dict[str, Any],
     resolved_config: dict[str, Any],
     parquet: bool = False,
 ) -> Path:
-    """Write the partition and move `latest`; returns the partition's path."""
-    documents, duplicates, rejected, stats = build_outputs(inventory, shard_lines, decisions)
+    """Write the partition from the shards' result files and move `latest`; returns the
+    partition's path. Documents and duplicates are sorted by id, rejections by source path."""
+    index = _index(shard_files, decisions)
+    _check_accounting(inventory, index.paths)
     final = clean_dir / date.isoformat()
     tmp = clean_dir / f".{date.isoformat()}.partial"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    _write_jsonl(tmp / "documents.jsonl", documents)
-    _write_jsonl(tmp / "duplicates.jsonl", duplicates)
-    _write_jsonl(tmp / "rejected.jsonl", rejected)
+    summary = Summary()
+    with open(tmp / "documents.jsonl", "w", encoding="utf-8") as out:
+        for record in _records(shard_files, sorted(index.documents)):
+            summary.document(record)
+            out.write(dumps(record) + "\n")
+    with open(tmp / "duplicates.jsonl", "w", encoding="utf-8") as out:
+        for record in _records(shard_files, sorted(index.duplicates)):
+            duplicate = _duplicate(record, decisions[record["id"]])
+            summary.duplicate(duplicate)
+            out.write(dumps(duplicate) + "\n")
+    with open(tmp / "rejected.jsonl", "w", encoding="utf-8") as out:
+        for record in _records(shard_files, sorted(index.rejected)):
+            summary.rejected(record)
+            out.write(dumps(record) + "\n")
     if parquet:  # output.parquet: the same records, for pandas, DuckDB and datasets users
         from pipeline.parquet_out import write_parquet
 
-        write_parquet(tmp, {"documents": documents, "duplicates": duplicates, "rejected": rejected})
-    calls = stats["calls"]
+        write_parquet(
+            tmp, {name: list(read_jsonl(tmp / f"{name}.jsonl")) for name in PARQUET_FILES}
+        )
     per_stage = {
         name: {
-            "documents": calls.get(name, 0),
+            "documents": index.calls.get(name, 0),
             "seconds": round(seconds, 4),
-            "ms_per_document": round(1000 * seconds / calls[name], 3) if calls.get(name) else 0,
+            "ms_per_document": (
+                round(1000 * seconds / index.calls[name], 3) if index.calls.get(name) else 0
+            ),
         }
-        for name, seconds in stats["seconds"].items()
+        for name, seconds in sorted(index.seconds.items())
     }
     manifest = {
         **header,
         "inputs": len(inventory["inputs"]),
-        "documents": len(documents),
-        "duplicates": len(duplicates),
-        "rejected": len(rejected),
+        "documents": summary.counts["documents"],
+        "duplicates": summary.counts["duplicates"],
+        "rejected": summary.counts["rejected"],
         "accounting": "inputs == documents + duplicates + rejected",
         "ignored": inventory.get("ignored", []),
-        **summarise(documents, duplicates, rejected),
+        **summary.to_json(),
         "stages": per_stage,
         "libraries": {name: library_version(name) for name in LIBRARIES},
     }

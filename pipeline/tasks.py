@@ -468,12 +468,11 @@ class CleanCorpus(_RunTask):
         self.status("writing the partition")
         with inputs["dedup"]["decisions"].open("r") as handle:
             decisions = json.load(handle)
-        shard_lines = [list(read_jsonl(t.path)) for t in inputs["shards"]]
         write_partition(
             clean_dir=Path(self.clean_dir),
             date=self.date,
             inventory=inventory,
-            shard_lines=shard_lines,
+            shard_files=[Path(t.path) for t in inputs["shards"]],
             decisions=decisions,
             header={
                 "date": night,

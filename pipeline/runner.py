@@ -257,6 +257,8 @@ def corpus_facts(doc: Document, cfg: PipelineConfig, ctx: Context) -> dict[str, 
     """What the run-wide statistics need of one plain-text document (load, repair and segment
     only): its source, its line keys, its site and its numeric-date order votes. None for HTML
     and for inputs a step drops, fails on or runs out of time on (the full pass records why)."""
+    if doc.source_path.lower().removesuffix(".gz").endswith(load.HTML_SUFFIXES):
+        return None  # HTML by its name: no need to decode and parse it here
     deadline = Deadline(cfg.runner.max_seconds_per_document)
     try:
         deadline.start()

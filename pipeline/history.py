@@ -147,7 +147,18 @@ class Settings:
 def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     uri = path.resolve().as_uri() + ("?mode=ro" if readonly else "")
     con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=60.0)
-    con.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    try:
+        con.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    except sqlite3.OperationalError:
+        if not readonly:
+            raise
+        # A WAL database on a read-only file system cannot be opened for reading once its
+        # shared-memory file is gone; every write was checkpointed into the main file when the
+        # last writer closed (record_night truncates the WAL), so read that file as it is.
+        con.close()
+        uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
+        con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=60.0)
+        con.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     return con
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.io import dumps, read_jsonl
+from pipeline.record import document_id
 from pipeline.report import write_report
 from pipeline.runner import library_version
 
@@ -40,6 +41,7 @@ class _Index:
     duplicates: list[tuple[str, int, int]] = field(default_factory=list)
     rejected: list[tuple[str, int, int]] = field(default_factory=list)  # (path, file, offset)
     paths: list[str] = field(default_factory=list)
+    published: list[tuple[str, str]] = field(default_factory=list)  # (id, path) with readable bytes
     seconds: dict[str, float] = field(default_factory=dict)
     calls: Counter[str] = field(default_factory=Counter)
 
@@ -59,14 +61,18 @@ def _index(shard_files: list[Path], decisions: dict[str, Any]) -> _Index:
                         index.seconds[name] = index.seconds.get(name, 0.0) + value
                     index.calls.update(line["calls"])
                 elif line["kind"] == "rejected":
-                    source = line["record"]["source_path"]
+                    source, sha = line["record"]["source_path"], line["record"]["source_sha256"]
                     index.rejected.append((source, number, here))
                     index.paths.append(source)
+                    if sha:
+                        index.published.append((document_id(source, sha), source))
                 else:
                     id_ = line["record"]["id"]
                     kind = index.duplicates if id_ in decisions else index.documents
                     kind.append((id_, number, here))
-                    index.paths.append(line["record"]["provenance"]["source_path"])
+                    source = line["record"]["provenance"]["source_path"]
+                    index.paths.append(source)
+                    index.published.append((id_, source))
     return index
 
 
@@ -157,9 +163,11 @@ def write_partition(
     header: dict[str, Any],
     resolved_config: dict[str, Any],
     parquet: bool = False,
-) -> Path:
+) -> tuple[Path, list[tuple[str, str]]]:
     """Write the partition from the shards' result files and move `latest`; returns the
-    partition's path. Documents and duplicates are sorted by id, rejections by source path."""
+    partition's path and the (id, source path) of every input it published (all but the
+    rejections of unreadable files). Documents and duplicates are sorted by id, rejections by
+    source path."""
     index = _index(shard_files, decisions)
     _check_accounting(inventory, index.paths)
     final = clean_dir / date.isoformat()
@@ -218,7 +226,7 @@ def write_partition(
         shutil.rmtree(final)  # an older, incomplete attempt: it never had _SUCCESS
     os.rename(tmp, final)
     update_latest(clean_dir)
-    return final
+    return final, index.published
 
 
 def complete_partitions(clean_dir: Path) -> list[str]:

@@ -124,11 +124,15 @@ class _RunTask(luigi.Task):
         self.status(f"{done} of {total} {what}", round(100.0 * done / total, 1) if total else 100.0)
 
 
+def night_complete(clean_dir: str | Path, night: str) -> bool:
+    """A night is complete when its partition has _SUCCESS and the dedup index has the night."""
+    index = history.index_path(clean_dir)
+    return (Path(clean_dir) / night / "_SUCCESS").exists() and history.has_night(index, night)
+
+
 def _night_done(task: _RunTask) -> bool:
-    """The night is complete: another run of it finished (and removed its work folder)."""
-    partition = Path(task.clean_dir) / task.date.isoformat()
-    index = history.index_path(task.clean_dir)
-    return (partition / "_SUCCESS").exists() and history.has_night(index, task.date.isoformat())
+    """Another run of this night completed it (and may remove its work folder)."""
+    return night_complete(task.clean_dir, task.date.isoformat())
 
 
 _Run = Callable[[Any], None]
@@ -422,8 +426,7 @@ class CleanCorpus(_RunTask):
     index existed) is recorded from its own documents.jsonl and never rewritten."""
 
     def complete(self) -> bool:
-        index = history.index_path(self.clean_dir)
-        return bool(super().complete()) and history.has_night(index, self.date.isoformat())
+        return night_complete(self.clean_dir, self.date.isoformat())
 
     def requires(self) -> dict[str, Any]:
         if self.output().exists():
@@ -468,7 +471,7 @@ class CleanCorpus(_RunTask):
         self.status("writing the partition")
         with inputs["dedup"]["decisions"].open("r") as handle:
             decisions = json.load(handle)
-        write_partition(
+        _, published = write_partition(
             clean_dir=Path(self.clean_dir),
             date=self.date,
             inventory=inventory,
@@ -490,18 +493,16 @@ class CleanCorpus(_RunTask):
             parquet=self.cfg.output.parquet,
         )
         kept = Path(inputs["dedup"]["kept"].path)
-        published = _published_inputs(inventory, partition)
-        history.record_night(index, night, kept, settings, self.config_hash, published)
+        rows = _with_stats(inventory, published)
+        history.record_night(index, night, kept, settings, self.config_hash, rows)
         _remove_old_work(Path(self.clean_dir), night)
 
 
 def _remove_old_work(clean_dir: Path, night: str) -> None:
     """Intermediate results of complete nights before this one are no longer needed (this
     night's stay until the next, so a second run of it that is still working can finish)."""
-    index = history.index_path(clean_dir)
     for work in sorted((clean_dir / ".work").glob("*/????-??-??")):
-        done = (clean_dir / work.name / "_SUCCESS").exists() and history.has_night(index, work.name)
-        if work.name < night and done:
+        if work.name < night and night_complete(clean_dir, work.name):
             shutil.rmtree(work, ignore_errors=True)
 
 
@@ -509,12 +510,14 @@ class StateChanged(RuntimeError):
     """The dedup index changed under a running night: its decisions would be stale."""
 
 
-def _published_inputs(inventory: dict[str, Any], partition: Path) -> list[history.InputRow]:
-    """The inputs a night published, from its records, with the size and time Discover saw when
-    the file then had the same content (so the next night recognises it without reading it)."""
-    stats = {p: entry for p, entry in inventory["new"].items()}
-    rows = []
-    for id_, path, _size, _mtime in history.partition_inputs(partition):
+def _with_stats(
+    inventory: dict[str, Any], published: list[tuple[str, str]]
+) -> list[history.InputRow]:
+    """The inputs a night published, with the size and time Discover saw when the file then had
+    the same content (so the next night recognises it without reading it)."""
+    stats = inventory["new"]
+    rows: list[history.InputRow] = []
+    for id_, path in published:
         size, mtime_ns, seen_id = stats.get(path, (None, None, None))
         if seen_id == id_:
             rows.append((id_, path, size, mtime_ns))

@@ -109,7 +109,10 @@ def code_key() -> str:
 
 def facts_key() -> str:
     """The versions the corpus facts of a document depend on (besides the configuration)."""
+    from pipeline.runner import FACTS_VERSION
+
     parts = [
+        f"facts={FACTS_VERSION}",
         f"load={load.VERSION}",
         f"repair={repair.VERSION}",
         f"segment_text={segment_text.VERSION}",

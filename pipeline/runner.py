@@ -253,34 +253,47 @@ def _process(
     outcome.doc = doc
 
 
+# The form of a document's corpus facts; part of the facts cache's key (nightly.facts_key).
+FACTS_VERSION = "2"
+
+
 def corpus_facts(doc: Document, cfg: PipelineConfig, ctx: Context) -> dict[str, Any] | None:
-    """What the run-wide statistics need of one plain-text document (load, repair and segment
-    only): its source, its line keys, its site and its numeric-date order votes. None for HTML
-    and for inputs a step drops, fails on or runs out of time on (the full pass records why)."""
+    """What the run-wide statistics need of one plain-text document: its source, its line keys
+    (of the repaired text), its site and its numeric-date order votes. None for HTML and for
+    inputs the load step rejects or a step fails on or runs out of time on (the full pass
+    records why).
+
+    Only a text holding a numeric date ("01/03/2026") is segmented here, to read the dates
+    outside its body; a text whose every line reads as boilerplate still counts towards the
+    lines its source repeats, and casts no vote."""
     if doc.source_path.lower().removesuffix(".gz").endswith(load.HTML_SUFFIXES):
         return None  # HTML by its name: no need to decode and parse it here
+    votes = {"dmy": 0, "mdy": 0}
     deadline = Deadline(cfg.runner.max_seconds_per_document)
     try:
         deadline.start()
         try:
-            for module in (load, repair, segment_text):
-                result, _ = module.run(doc, _step_config(cfg, module), ctx)
-                if isinstance(result, Drop) or result.input_format == "html":
-                    return None
-                if module is repair:
-                    repaired = result.text
-                doc = result
+            loaded, _ = load.run(doc, cfg.load, ctx)
+            if isinstance(loaded, Drop) or loaded.input_format == "html":
+                return None
+            repaired, _ = repair.run(loaded, cfg.repair, ctx)
+            if isinstance(repaired, Drop):
+                return None
+            if dates.may_hold_numeric_date(repaired.text):
+                segmented, _ = segment_text.run(repaired, cfg.segment_text, ctx)
+                if not isinstance(segmented, Drop):
+                    votes = dates.order_votes(segmented, ctx.run_date)
         finally:
             deadline.stop()
     except (Exception, DocumentTimeout):
         deadline.stop()
         return None
     return {
-        "group": corpus.source_group(doc.source_path),
-        "text": corpus.text_key(repaired),
-        "lines": corpus.line_keys(repaired),
-        "site": dates.site_key(doc),
-        "votes": dates.order_votes(doc, ctx.run_date),
+        "group": corpus.source_group(repaired.source_path),
+        "text": corpus.text_key(repaired.text),
+        "lines": corpus.line_keys(repaired.text),
+        "site": dates.site_key(repaired),
+        "votes": votes,
     }
 
 

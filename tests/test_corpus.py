@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+from typing import Any
+
 from conftest import clean_corpus, read_jsonl
+from pipeline.config import PipelineConfig
 from pipeline.corpus import line_keys, repeated_lines, site_date_orders, text_key
+from pipeline.record import Document
+from pipeline.runner import corpus_facts
+from pipeline.steps import Context
 
 SITE_CHROME = ["Local Sports Desk", "Scores and schedules", "Follow us for updates"]
 STORIES = [
@@ -81,3 +89,29 @@ def test_an_ambiguous_date_takes_the_order_the_rest_of_the_site_uses(tmp_path):
     assert ambiguous["published"] == "2026-03-01"  # day first, as the site writes dates
     assert ambiguous["provenance"]["date"]["ambiguous"] is True
     assert by_path["example.org/0.txt"]["published"] == "2026-01-13"
+
+
+def _facts(text: str, name: str = "site/a.txt") -> Any:
+    raw = text.encode()
+    doc = Document(name, hashlib.sha256(raw).hexdigest(), len(raw), raw=raw)
+    return corpus_facts(doc, PipelineConfig(), Context(run_date=dt.date(2026, 11, 21)))
+
+
+def test_the_facts_of_a_text_are_its_source_line_keys_and_header_date_votes():
+    text = "\n".join(["Posted 13/01/2026", page(0)])
+    facts = _facts(text)
+    assert facts is not None
+    assert facts["group"] == "site" and facts["site"] == "site/"
+    assert facts["lines"] == line_keys(text) and facts["text"] == text_key(text)
+    assert facts["votes"] == {"dmy": 1, "mdy": 0}  # 13/01 reads only day-first
+    # a date in the body casts no vote; no numeric date at all, none either
+    body_date = page(0).replace("on Saturday", "on 13/01/2026")
+    assert _facts(body_date)["votes"] == {"dmy": 0, "mdy": 0}
+    assert _facts(page(1))["votes"] == {"dmy": 0, "mdy": 0}
+
+
+def test_a_page_of_chrome_alone_still_shows_what_its_source_repeats():
+    chrome = "\n".join(SITE_CHROME)  # no paragraph: the full pass drops it as boilerplate
+    facts = _facts(chrome)
+    assert facts is not None and facts["lines"] == line_keys(chrome)
+    assert _facts("<html><body><p>x</p></body></html>", "site/b.html") is None  # HTML: none

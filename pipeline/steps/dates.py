@@ -1405,11 +1405,25 @@ def _evidence_text(doc: Document, cfg: Config) -> str:
     return "\n".join([*header, body])
 
 
+# Every numeric date ("01/03/2026", "3.1.26") holds a digit, a separator, one or two digits, the
+# same separator and two digits: a text without this shape holds none.
+_NUMERIC_SHAPE = re.compile(r"\d[/.\-]\d{1,2}[/.\-]\d\d")
+
+
+def may_hold_numeric_date(text: str) -> bool:
+    """False when `text` certainly holds no numeric date (so it casts no order vote).
+
+    >>> may_hold_numeric_date("Posted 01/03/2026"), may_hold_numeric_date("March 1, 2026")
+    (True, False)
+    """
+    return bool(_NUMERIC_SHAPE.search(text))
+
+
 def _header_orders(doc: Document, run_date: dt.date) -> list[tuple[str, str]]:
     """(order, raw) of every numeric date in a non-body line that reads only one way."""
     out = []
     for ln in doc.lines:
-        if ln.label == BODY or not _DIGIT.search(ln.text):
+        if ln.label == BODY or not _NUMERIC_SHAPE.search(ln.text):
             continue
         for m in find_dates(ln.text, run_date):
             if m.rule == "numeric" and len(m.readings) == 1:

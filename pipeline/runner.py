@@ -10,7 +10,7 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
@@ -180,21 +180,40 @@ class Outcome:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def process(doc: Document, cfg: PipelineConfig, ctx: Context, config_sha256: str) -> Outcome:
-    """Run every step on one document, within the time limit."""
+@dataclass
+class Prepared:
+    """A plain-text document after its first steps (load and repair), made by the corpus-facts
+    pass so that the full pass goes on from there: the provenance and the step times are those
+    the full pass would have recorded, and the time limit counts the time already spent."""
+
+    doc: Document
+    seconds: dict[str, float]
+    steps: int  # how many of STEPS are done
+
+
+def process(
+    doc: Document,
+    cfg: PipelineConfig,
+    ctx: Context,
+    config_sha256: str,
+    prepared: Prepared | None = None,
+) -> Outcome:
+    """Run every step on one document (the rest of them after `prepared`), within the time
+    limit."""
     outcome = Outcome()
-    deadline = Deadline(cfg.runner.max_seconds_per_document)
+    spent = sum(prepared.seconds.values()) if prepared else 0.0
+    deadline = Deadline(max(cfg.runner.max_seconds_per_document - spent, 0.001))
     try:
         deadline.start()
         try:
-            _process(doc, cfg, ctx, config_sha256, outcome)
+            _process(doc, cfg, ctx, config_sha256, outcome, prepared)
         finally:
             deadline.stop()
     except DocumentTimeout:
         deadline.stop()
         step = next(reversed(outcome.seconds), "load")  # the step that was running
         elapsed = time.perf_counter() - deadline.started
-        outcome.seconds[step] = max(0.0, elapsed - sum(outcome.seconds.values()))
+        outcome.seconds[step] = max(0.0, elapsed - (sum(outcome.seconds.values()) - spent))
         outcome.doc = None
         outcome.rejection = Rejection(
             source_path=doc.source_path,
@@ -208,12 +227,8 @@ def process(doc: Document, cfg: PipelineConfig, ctx: Context, config_sha256: str
     return outcome
 
 
-def _process(
-    doc: Document, cfg: PipelineConfig, ctx: Context, config_sha256: str, outcome: Outcome
-) -> None:
-    """The steps in order, filling `outcome`; the running step's name is entered in
-    outcome.seconds before it starts (its time once it ends)."""
-    doc = dataclasses.replace(
+def _started(doc: Document, config_sha256: str) -> Document:
+    return dataclasses.replace(
         doc,
         provenance={
             "source_path": doc.source_path,
@@ -224,7 +239,26 @@ def _process(
             "steps": {},
         },
     )
-    for index in range(len(STEPS)):
+
+
+def _process(
+    doc: Document,
+    cfg: PipelineConfig,
+    ctx: Context,
+    config_sha256: str,
+    outcome: Outcome,
+    prepared: Prepared | None = None,
+    stop: int = len(STEPS),
+) -> None:
+    """The steps in order (from where `prepared` left off, up to `stop`), filling `outcome`;
+    the running step's name is entered in outcome.seconds before it starts (its time once it
+    ends)."""
+    if prepared is None:
+        doc, first = _started(doc, config_sha256), 0
+    else:
+        doc, first = prepared.doc, prepared.steps
+        outcome.seconds.update(prepared.seconds)
+    for index in range(first, stop):
         # load (always first) tells the format, which decides the order of the rest
         step = (HTML_STEPS if doc.input_format == "html" else STEPS)[index]
         module = _module_for(step, doc)
@@ -250,11 +284,17 @@ def _process(
             )
             return
         doc = dataclasses.replace(result, provenance=merge(doc.provenance, prov))
+        if doc.input_format == "html" and stop < len(STEPS):
+            break  # HTML is not prepared: its steps come in another order
     outcome.doc = doc
 
 
 # The form of a document's corpus facts; part of the facts cache's key (nightly.facts_key).
 FACTS_VERSION = "2"
+
+
+# The steps the corpus-facts pass runs on a plain-text document: load and repair.
+PREPARED_STEPS = 2
 
 
 def corpus_facts(doc: Document, cfg: PipelineConfig, ctx: Context) -> dict[str, Any] | None:
@@ -266,19 +306,26 @@ def corpus_facts(doc: Document, cfg: PipelineConfig, ctx: Context) -> dict[str, 
     Only a text holding a numeric date ("01/03/2026") is segmented here, to read the dates
     outside its body; a text whose every line reads as boilerplate still counts towards the
     lines its source repeats, and casts no vote."""
+    return prepare(doc, cfg, ctx, "")[0]
+
+
+def prepare(
+    doc: Document, cfg: PipelineConfig, ctx: Context, config_sha256: str
+) -> tuple[dict[str, Any] | None, Prepared | None]:
+    """corpus_facts() of a document, and the document after load and repair (for process())
+    when both steps kept it."""
     if doc.source_path.lower().removesuffix(".gz").endswith(load.HTML_SUFFIXES):
-        return None  # HTML by its name: no need to decode and parse it here
+        return None, None  # HTML by its name: no need to decode and parse it here
     votes = {"dmy": 0, "mdy": 0}
+    outcome = Outcome()
     deadline = Deadline(cfg.runner.max_seconds_per_document)
     try:
         deadline.start()
         try:
-            loaded, _ = load.run(doc, cfg.load, ctx)
-            if isinstance(loaded, Drop) or loaded.input_format == "html":
-                return None
-            repaired, _ = repair.run(loaded, cfg.repair, ctx)
-            if isinstance(repaired, Drop):
-                return None
+            _process(doc, cfg, ctx, config_sha256, outcome, stop=PREPARED_STEPS)
+            repaired = outcome.doc
+            if repaired is None or repaired.input_format == "html":
+                return None, None
             if dates.may_hold_numeric_date(repaired.text):
                 segmented, _ = segment_text.run(repaired, cfg.segment_text, ctx)
                 if not isinstance(segmented, Drop):
@@ -287,24 +334,25 @@ def corpus_facts(doc: Document, cfg: PipelineConfig, ctx: Context) -> dict[str, 
             deadline.stop()
     except (Exception, DocumentTimeout):
         deadline.stop()
-        return None
-    return {
+        return None, None
+    facts = {
         "group": corpus.source_group(repaired.source_path),
         "text": corpus.text_key(repaired.text),
         "lines": corpus.line_keys(repaired.text),
         "site": dates.site_key(repaired),
         "votes": votes,
     }
+    return facts, Prepared(repaired, dict(outcome.seconds), PREPARED_STEPS)
 
 
 def process_all(
-    docs: Iterable[Document | Rejection],
+    docs: Iterable[Document | Prepared | Rejection],
     cfg: PipelineConfig,
     ctx: Context,
     config_sha256: str,
-    on_outcome: Callable[[Outcome], None] | None = None,
 ) -> Iterator[Outcome]:
-    """Process a shard's inputs in order; raise ShardFailed when errors pass the configured rate."""
+    """Process a shard's inputs in order (a prepared one from where the facts pass left it);
+    raise ShardFailed when errors pass the configured rate."""
     errors = 0
     total = 0
     for item in docs:
@@ -312,7 +360,10 @@ def process_all(
         if isinstance(item, Rejection):
             yield Outcome(rejection=item)
             continue
-        outcome = process(item, cfg, ctx, config_sha256)
+        if isinstance(item, Prepared):
+            outcome = process(item.doc, cfg, ctx, config_sha256, item)
+        else:
+            outcome = process(item, cfg, ctx, config_sha256)
         if outcome.rejection and outcome.rejection.reason.startswith("error:"):
             errors += 1
         yield outcome

@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import json
 import os
+import pickle
 import shutil
 import sqlite3
 import time
@@ -32,7 +33,7 @@ from pipeline.config import PipelineConfig, as_dict, config_sha256, load_config
 from pipeline.io import discover, display_path, dumps, read_input, read_jsonl, shard_of
 from pipeline.partition import write_partition
 from pipeline.record import document_id, output_record
-from pipeline.runner import Outcome, Rejection, corpus_facts, process_all, stage_stats
+from pipeline.runner import Outcome, Prepared, Rejection, prepare, process_all, stage_stats
 from pipeline.steps import Context
 
 # The project's luigi.cfg ([retcode] and scheduler settings) applies to every entry point that
@@ -158,11 +159,11 @@ def _unless_night_done(run: _Run) -> _Run:
 
 
 @contextlib.contextmanager
-def _writing(target: luigi.LocalTarget) -> Iterator[str]:
+def _writing(target: luigi.LocalTarget | Path) -> Iterator[str]:
     """A temporary path renamed over the target when the block ends: the target appears whole or
     not at all. Unlike Luigi's temporary_path, an existing target is replaced rather than an
     error: two runs of one night (their outputs are identical) never fail each other."""
-    final = Path(target.path)
+    final = target if isinstance(target, Path) else Path(target.path)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.with_name(f"{final.name}.tmp-{os.getpid()}")
     try:
@@ -240,7 +241,9 @@ def _shard_inputs(task: _RunTask, inventory: dict[str, Any], shard: int) -> list
 
 class CorpusFacts(_RunTask):
     """First pass over one shard: what the run-wide statistics need of each plain-text document
-    (its source's line keys, its site's numeric-date order votes)."""
+    (its source's line keys, its site's numeric-date order votes). Tonight's new plain-text
+    inputs are loaded and repaired for it, and kept so (`prepared-*.pickle`) for ProcessShard to
+    go on from."""
 
     shard = luigi.IntParameter()
 
@@ -250,6 +253,11 @@ class CorpusFacts(_RunTask):
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.work_dir() / f"facts-{self.shard:04d}.jsonl"))
 
+    def prepared(self) -> Path:
+        """The shard's new plain-text documents after load and repair, in ProcessShard's order
+        (written before the facts file, which marks the task done)."""
+        return self.work_dir() / f"prepared-{self.shard:04d}.pickle"
+
     @_unless_night_done
     def run(self) -> None:
         """Facts of every input of the shard, new and already published (the statistics are of
@@ -257,16 +265,22 @@ class CorpusFacts(_RunTask):
         ctx = Context(run_date=self.date)
         inventory = _read_inventory(self.input())
         shards, names = self.cfg.discover.shards, inventory.get("names", {})
+        new = [p for p in inventory["inputs"] if shard_of(p, shards) == self.shard]
+        unchanged = sorted(p for p in inventory["unchanged"] if shard_of(p, shards) == self.shard)
         ids = {p: entry[2] for p, entry in inventory["new"].items()}
         ids.update(inventory["unchanged"])
-        mine = sorted(p for p in ids if shard_of(p, shards) == self.shard)
         cache = nightly.FactsCache(self.facts_cache())
-        tick = _every(2.0)
+        tick, total = _every(2.0), len(new) + len(unchanged)
         try:
-            with _writing(self.output()) as tmp, open(tmp, "w", encoding="utf-8") as out:
-                for done, path in enumerate(mine):
+            with (  # the prepared documents are in place when the facts file appears
+                _writing(self.output()) as tmp,
+                open(tmp, "w", encoding="utf-8") as out,
+                _writing(self.prepared()) as kept_tmp,
+                open(kept_tmp, "wb") as kept,
+            ):
+                for done, path in enumerate(new + unchanged):
                     if next(tick):
-                        self.progress(done, len(mine), "documents read for the corpus tables")
+                        self.progress(done, total, "documents read for the corpus tables")
                     id_ = ids[path]
                     found, facts = cache.get(id_) if id_ else (False, None)
                     if not found:
@@ -275,7 +289,9 @@ class CorpusFacts(_RunTask):
                         if isinstance(item, Rejection):
                             continue
                         id_ = document_id(item.source_path, item.source_sha256)
-                        facts = corpus_facts(item, self.cfg, ctx)
+                        facts, prepared = prepare(item, self.cfg, ctx, self.config_hash)
+                        if prepared is not None and done < len(new):
+                            pickle.dump((name, prepared), kept, pickle.HIGHEST_PROTOCOL)
                     out.write(dumps({"id": id_, "cached": found, "facts": facts}) + "\n")
         finally:
             cache.close()
@@ -324,7 +340,11 @@ class ProcessShard(_RunTask):
     shard = luigi.IntParameter()
 
     def requires(self) -> dict[str, luigi.Task]:
-        return {"discover": Discover(**self.params()), "corpus": CorpusTables(**self.params())}
+        return {
+            "discover": Discover(**self.params()),
+            "corpus": CorpusTables(**self.params()),
+            "facts": CorpusFacts(shard=self.shard, **self.params()),
+        }
 
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.work_dir() / f"shard-{self.shard:04d}.jsonl"))
@@ -334,7 +354,10 @@ class ProcessShard(_RunTask):
         mine = _shard_inputs(self, _read_inventory(self.input()["discover"]), self.shard)
         with self.input()["corpus"].open("r") as handle:
             tables = json.load(handle)
-        reads = (read_input(self.raw_dir, p, self.cfg.load.max_bytes) for p in mine)
+        # a plain-text input the facts pass loaded and repaired goes on from there
+        prepared_file = CorpusFacts(shard=self.shard, **self.params()).prepared()
+        prepared = _PreparedReader(prepared_file)
+        reads = (prepared(p) or read_input(self.raw_dir, p, self.cfg.load.max_bytes) for p in mine)
         ctx = Context(
             run_date=self.date,
             repeated_lines=tables["repeated_lines"],
@@ -349,7 +372,34 @@ class ProcessShard(_RunTask):
                 if next(tick):
                     self.progress(len(timings), len(mine), "documents cleaned")
             out.write(dumps({"kind": "stats", **stage_stats(timings)}) + "\n")
+        prepared.close()
+        prepared_file.unlink(missing_ok=True)  # used: a rerun of the shard starts from the files
         self.progress(len(timings), len(mine), "documents cleaned")
+
+
+class _PreparedReader:
+    """Looks up, input by input in the facts pass's order, the document that pass prepared;
+    None for an input it did not prepare (HTML, rejected, facts from the cache) or when the
+    file cannot be read (the input is then processed from its start)."""
+
+    def __init__(self, path: Path) -> None:
+        self.handle = open(path, "rb") if path.exists() else None  # noqa: SIM115 (streamed)
+        self.pending: list[tuple[str, Prepared]] = []
+
+    def __call__(self, name: str) -> Prepared | None:
+        if not self.pending and self.handle is not None:
+            try:
+                self.pending.append(pickle.load(self.handle))
+            except Exception:  # the end of the file, or a file other code wrote: start over
+                self.close()
+        if self.pending and self.pending[0][0] == name:
+            return self.pending.pop()[1]
+        return None
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
 
 
 def shard_line(outcome: Outcome) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import pickle
 import shutil
 import threading
 import time
@@ -17,7 +18,7 @@ import pytest
 
 from conftest import ROOT
 from pipeline import history, nightly
-from pipeline.tasks import CleanCorpus, Deduplicate, Nightly, StateChanged
+from pipeline.tasks import CleanCorpus, CorpusFacts, Deduplicate, Nightly, StateChanged
 
 N1, N2, N3 = "2026-03-01", "2026-03-02", "2026-03-03"
 BODIES = json.loads((ROOT / "bench/data/scrapinghub/ground-truth.json").read_text())
@@ -225,3 +226,24 @@ def test_a_changed_configuration_reuses_nothing_it_affects(raw, tmp_path):
     # ... in a work folder of its own; what was published stays published
     assert len(list((clean / ".work").iterdir())) == 2
     assert (m["inputs"], m["unchanged"]) == (1, 6)
+
+
+def test_the_facts_pass_hands_its_loaded_texts_to_the_shards_and_leaves_none_behind(raw, tmp_path):
+    clean = tmp_path / "clean"
+    write(raw, "site/page.html", "<html><body><p>" + ARTICLES[5] + "</p></body></html>")
+    params = {"raw_dir": str(raw), "clean_dir": str(clean), "date": dt.date.fromisoformat(N1)}
+    params["config"] = str(ROOT / "config" / "pipeline.yaml")
+    facts = [CorpusFacts(shard=i, **params) for i in range(8)]
+    assert luigi.build(facts, local_scheduler=True, log_level="WARNING")
+    handed = []
+    for task in facts:
+        with task.prepared().open("rb") as handle:
+            while True:
+                try:
+                    handed.append(pickle.load(handle)[0])
+                except EOFError:
+                    break
+    assert sorted(handed) == [f"site/{i:02d}.txt" for i in range(5)]  # not HTML, not the empty
+    assert run(raw, clean, N1)
+    assert not list(clean.glob(".work/**/prepared-*"))  # used by the shards, then removed
+    assert manifest(clean, N1)["documents"] == 6

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import RAW
-from pipeline.record import Document
-from pipeline.runner import STEPS, ShardFailed, process, process_all
+from pipeline.record import Document, output_record
+from pipeline.runner import STEPS, ShardFailed, prepare, process, process_all
 
 NAMES = st.sampled_from(["a.txt", "b.html", "c.txt.gz", "d.htm", "e", "f.bin", "g/h.txt"])
 
@@ -64,3 +64,31 @@ def test_an_unexpected_error_is_a_counted_drop_and_too_many_fail_the_shard(cfg, 
             outcomes.append(outcome)
     assert [o.rejection.reason for o in outcomes] == ["error:TypeError"] * 5
     assert all(o.rejection.stage == "load" for o in outcomes)
+
+
+def _record(outcome):
+    return output_record(outcome.doc) if outcome.doc else outcome.rejection.to_json()
+
+
+@pytest.mark.parametrize(
+    "name", ["002_bf9c0ceb983e1a5f.txt", "103_seed000_mojibake.txt", "102_seed004_utf16.txt"]
+)
+def test_a_document_prepared_by_the_facts_pass_ends_as_if_processed_from_its_start(cfg, ctx, name):
+    doc = make_doc(name, (RAW / name).read_bytes())
+    facts, prepared = prepare(doc, cfg, ctx, "f" * 64)
+    assert facts is not None and prepared is not None
+    assert list(prepared.seconds) == ["load", "repair"] and prepared.steps == 2
+    resumed, whole = (
+        process(prepared.doc, cfg, ctx, "f" * 64, prepared),
+        process(doc, cfg, ctx, "f" * 64),
+    )
+    assert _record(resumed) == _record(whole)
+    assert list(resumed.seconds) == list(whole.seconds)  # every step timed, load and repair too
+
+
+def test_html_and_unreadable_inputs_are_not_prepared(cfg, ctx):
+    page = make_doc("100_news_page.html", (RAW / "100_news_page.html").read_bytes())
+    assert prepare(page, cfg, ctx, "f" * 64) == (None, None)
+    html_inside = make_doc("page", b"<!DOCTYPE html><html><body><p>Hello there.</p></body></html>")
+    assert prepare(html_inside, cfg, ctx, "f" * 64) == (None, None)  # HTML by its content
+    assert prepare(make_doc("empty.txt", b""), cfg, ctx, "f" * 64) == (None, None)

@@ -173,15 +173,15 @@ def entry(
     return Entry(id, source_path, bytes.fromhex(exact), keys, pack_text(normalised))
 
 
-def entries_of_shard_lines(lines: Iterable[dict[str, Any]], bands: int) -> Iterator[Entry]:
-    """The Entry of every document line of the shard files (pipeline.tasks.shard_line)."""
-    for line in lines:
-        if line["kind"] == "document":
-            rec, sig = line["record"], line["signature"]
-            source_path = rec["provenance"]["source_path"]
-            exact, minhash = sig.get("exact", ""), sig.get("minhash", ())
-            normalised = normalise_for_hash(rec["text"])
-            yield entry(rec["id"], source_path, exact, minhash, normalised, bands)
+def entries_of_shard_documents(
+    documents: Iterable[tuple[dict[str, Any], dict[str, Any]]], bands: int
+) -> Iterator[Entry]:
+    """The Entry of every (header, record) of a shard file's documents (pipeline.shard_file)."""
+    for header, rec in documents:
+        sig = header["signature"]
+        exact, minhash = sig.get("exact", ""), sig.get("minhash", ())
+        normalised = normalise_for_hash(rec["text"])
+        yield entry(header["id"], header["source_path"], exact, minhash, normalised, bands)
 
 
 def jaccard(a: set[str], b: set[str]) -> float:

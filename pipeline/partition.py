@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.io import dumps, read_jsonl
+from pipeline import shard_file
+from pipeline.io import read_jsonl
 from pipeline.record import document_id
 from pipeline.report import write_report
 from pipeline.runner import library_version
@@ -41,6 +42,8 @@ class _Index:
     duplicates: list[tuple[str, int, int]] = field(default_factory=list)
     rejected: list[tuple[str, int, int]] = field(default_factory=list)  # (path, file, offset)
     paths: list[str] = field(default_factory=list)
+    summaries: list[dict[str, Any]] = field(default_factory=list)  # of the kept documents
+    reasons: list[str] = field(default_factory=list)  # of the rejections
     published: list[tuple[str, str]] = field(default_factory=list)  # (id, path) with readable bytes
     seconds: dict[str, float] = field(default_factory=dict)
     calls: Counter[str] = field(default_factory=Counter)
@@ -50,29 +53,27 @@ def _index(shard_files: list[Path], decisions: dict[str, Any]) -> _Index:
     index = _Index()
     for number, path in enumerate(shard_files):
         with open(path, "rb") as handle:
-            offset = 0
-            for raw in handle:
-                here, offset = offset, offset + len(raw)
-                if not raw.strip():
-                    continue
-                line = json.loads(raw)
-                if line["kind"] == "stats":
-                    for name, value in line["seconds"].items():
+            for header, offset in shard_file.headers(handle):
+                if header["kind"] == "stats":
+                    for name, value in header["seconds"].items():
                         index.seconds[name] = index.seconds.get(name, 0.0) + value
-                    index.calls.update(line["calls"])
-                elif line["kind"] == "rejected":
-                    source, sha = line["record"]["source_path"], line["record"]["source_sha256"]
-                    index.rejected.append((source, number, here))
+                    index.calls.update(header["calls"])
+                elif header["kind"] == "rejected":
+                    source, sha = header["source_path"], header["source_sha256"]
+                    index.rejected.append((source, number, offset))
                     index.paths.append(source)
+                    index.reasons.append(header["reason"])
                     if sha:
                         index.published.append((document_id(source, sha), source))
                 else:
-                    id_ = line["record"]["id"]
-                    kind = index.duplicates if id_ in decisions else index.documents
-                    kind.append((id_, number, here))
-                    source = line["record"]["provenance"]["source_path"]
-                    index.paths.append(source)
-                    index.published.append((id_, source))
+                    id_ = header["id"]
+                    if id_ in decisions:
+                        index.duplicates.append((id_, number, offset))
+                    else:
+                        index.documents.append((id_, number, offset))
+                        index.summaries.append(header["summary"])
+                    index.paths.append(header["source_path"])
+                    index.published.append((id_, header["source_path"]))
     return index
 
 
@@ -83,24 +84,20 @@ def _check_accounting(inventory: dict[str, Any], paths: list[str]) -> None:
         raise AccountingError(f"inputs not accounted for: {missing[:5]}; unexpected: {extra[:5]}")
 
 
-def _records(
-    shard_files: list[Path], where: list[tuple[str, int, int]]
-) -> Iterator[dict[str, Any]]:
-    """The records at the given places, in the order given (each read when it is written)."""
+def _records(shard_files: list[Path], where: list[tuple[str, int, int]]) -> Iterator[bytes]:
+    """The record lines at the given places, in the order given (each read when it is written)."""
     handles = [open(path, "rb") for path in shard_files]  # noqa: SIM115 (closed below)
     try:
         for _key, number, offset in where:
             handles[number].seek(offset)
-            record: dict[str, Any] = json.loads(handles[number].readline())["record"]
-            yield record
+            yield handles[number].readline()
     finally:
         for handle in handles:
             handle.close()
 
 
-def _duplicate(record: dict[str, Any], decision: dict[str, Any]) -> dict[str, Any]:
+def _duplicate_fields(decision: dict[str, Any]) -> dict[str, Any]:
     return {
-        **record,
         "duplicate_of": decision["duplicate_of"],
         "duplicate_kind": decision["kind"],
         "similarity": decision["similarity"],
@@ -124,22 +121,21 @@ class Summary:
         self.dated = 0
         self.counts: Counter[str] = Counter()
 
-    def document(self, rec: dict[str, Any]) -> None:
-        prov = rec["provenance"]
-        for entry in prov.get("removed", []):
-            self.removed[f"{entry['label']}:{entry['rule']}"] += 1
-        self.languages[rec["language"] or "unknown"] += 1
-        self.formats[prov.get("input_format", "unknown")] += 1
-        self.dated += 1 if rec["published"] else 0
+    def document(self, summary: dict[str, Any]) -> None:
+        """A kept document, from its shard header's summary (pipeline.shard_file)."""
+        self.removed.update(summary["removed"])
+        self.languages[summary["language"] or "unknown"] += 1
+        self.formats[summary["input_format"]] += 1
+        self.dated += 1 if summary["published"] else 0
         self.counts["documents"] += 1
 
-    def duplicate(self, rec: dict[str, Any]) -> None:
-        self.kinds[rec["duplicate_kind"]] += 1
-        self.keeper_nights[rec.get("duplicate_of_night") or "none"] += 1
+    def duplicate(self, fields: dict[str, Any]) -> None:
+        self.kinds[fields["duplicate_kind"]] += 1
+        self.keeper_nights[fields.get("duplicate_of_night") or "none"] += 1
         self.counts["duplicates"] += 1
 
-    def rejected(self, rec: dict[str, Any]) -> None:
-        self.reasons[rec["reason"]] += 1
+    def rejected(self, reason: str) -> None:
+        self.reasons[reason] += 1
         self.counts["rejected"] += 1
 
     def to_json(self) -> dict[str, Any]:
@@ -175,19 +171,21 @@ def write_partition(
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     summary = Summary()
-    with open(tmp / "documents.jsonl", "w", encoding="utf-8") as out:
-        for record in _records(shard_files, sorted(index.documents)):
-            summary.document(record)
-            out.write(dumps(record) + "\n")
-    with open(tmp / "duplicates.jsonl", "w", encoding="utf-8") as out:
-        for record in _records(shard_files, sorted(index.duplicates)):
-            duplicate = _duplicate(record, decisions[record["id"]])
-            summary.duplicate(duplicate)
-            out.write(dumps(duplicate) + "\n")
-    with open(tmp / "rejected.jsonl", "w", encoding="utf-8") as out:
-        for record in _records(shard_files, sorted(index.rejected)):
-            summary.rejected(record)
-            out.write(dumps(record) + "\n")
+    for counts in index.summaries:
+        summary.document(counts)
+    for reason in index.reasons:
+        summary.rejected(reason)
+    # The shards' record lines are the partition's lines: copied, not parsed and written again.
+    with open(tmp / "documents.jsonl", "wb") as out:
+        out.writelines(_records(shard_files, sorted(index.documents)))
+    duplicates = sorted(index.duplicates)
+    with open(tmp / "duplicates.jsonl", "wb") as out:
+        for (id_, _, _), line in zip(duplicates, _records(shard_files, duplicates), strict=True):
+            fields = _duplicate_fields(decisions[id_])
+            summary.duplicate(fields)
+            out.write(shard_file.with_fields(line, fields))
+    with open(tmp / "rejected.jsonl", "wb") as out:
+        out.writelines(_records(shard_files, sorted(index.rejected)))
     if parquet:  # output.parquet: the same records, for pandas, DuckDB and datasets users
         from pipeline.parquet_out import write_parquet
 

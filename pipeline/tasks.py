@@ -28,12 +28,12 @@ import luigi
 import luigi.configuration
 from luigi.tools.range import RangeDailyBase
 
-from pipeline import __version__, corpus, dedup, history, nightly
+from pipeline import __version__, corpus, dedup, history, nightly, shard_file
 from pipeline.config import PipelineConfig, as_dict, config_sha256, load_config
 from pipeline.io import discover, display_path, dumps, read_input, read_jsonl, shard_of
 from pipeline.partition import write_partition
-from pipeline.record import document_id, output_record
-from pipeline.runner import Outcome, Prepared, Rejection, prepare, process_all, stage_stats
+from pipeline.record import document_id
+from pipeline.runner import Prepared, Rejection, prepare, process_all, stage_stats
 from pipeline.steps import Context
 
 # The project's luigi.cfg ([retcode] and scheduler settings) applies to every entry point that
@@ -368,10 +368,10 @@ class ProcessShard(_RunTask):
         with _writing(self.output()) as tmp, open(tmp, "w", encoding="utf-8") as out:
             for outcome in process_all(reads, self.cfg, ctx, self.config_hash):
                 timings.append(outcome.seconds)
-                out.write(dumps(shard_line(outcome)) + "\n")
+                shard_file.write_outcome(out, outcome)
                 if next(tick):
                     self.progress(len(timings), len(mine), "documents cleaned")
-            out.write(dumps({"kind": "stats", **stage_stats(timings)}) + "\n")
+            shard_file.write_stats(out, stage_stats(timings))
         prepared.close()
         prepared_file.unlink(missing_ok=True)  # used: a rerun of the shard starts from the files
         self.progress(len(timings), len(mine), "documents cleaned")
@@ -402,17 +402,6 @@ class _PreparedReader:
             self.handle = None
 
 
-def shard_line(outcome: Outcome) -> dict[str, Any]:
-    if outcome.rejection is not None:
-        return {"kind": "rejected", "record": outcome.rejection.to_json()}
-    assert outcome.doc is not None
-    return {
-        "kind": "document",
-        "record": output_record(outcome.doc),
-        "signature": outcome.doc.meta.get("signature", {}),
-    }
-
-
 class DedupEntries(_RunTask):
     """One shard's documents in the form dedup compares them in (normalised text, compressed;
     LSH keys), made in parallel like the shards, so Deduplicate only has to decide."""
@@ -427,8 +416,8 @@ class DedupEntries(_RunTask):
 
     @_unless_night_done
     def run(self) -> None:
-        lines = read_jsonl(self.input().path)
-        entries = dedup.entries_of_shard_lines(lines, self.cfg.dedup.bands)
+        documents = shard_file.documents(self.input().path)
+        entries = dedup.entries_of_shard_documents(documents, self.cfg.dedup.bands)
         with _writing(self.output()) as tmp:
             history.write_entries(Path(tmp), entries)
 

@@ -42,69 +42,9 @@ class _Index:
     duplicates: list[tuple[str, int, int]] = field(default_factory=list)
     rejected: list[tuple[str, int, int]] = field(default_factory=list)  # (path, file, offset)
     paths: list[str] = field(default_factory=list)
-    summaries: list[dict[str, Any]] = field(default_factory=list)  # of the kept documents
-    reasons: list[str] = field(default_factory=list)  # of the rejections
     published: list[tuple[str, str]] = field(default_factory=list)  # (id, path) with readable bytes
     seconds: dict[str, float] = field(default_factory=dict)
     calls: Counter[str] = field(default_factory=Counter)
-
-
-def _index(shard_files: list[Path], decisions: dict[str, Any]) -> _Index:
-    index = _Index()
-    for number, path in enumerate(shard_files):
-        with open(path, "rb") as handle:
-            for header, offset in shard_file.headers(handle):
-                if header["kind"] == "stats":
-                    for name, value in header["seconds"].items():
-                        index.seconds[name] = index.seconds.get(name, 0.0) + value
-                    index.calls.update(header["calls"])
-                elif header["kind"] == "rejected":
-                    source, sha = header["source_path"], header["source_sha256"]
-                    index.rejected.append((source, number, offset))
-                    index.paths.append(source)
-                    index.reasons.append(header["reason"])
-                    if sha:
-                        index.published.append((document_id(source, sha), source))
-                else:
-                    id_ = header["id"]
-                    if id_ in decisions:
-                        index.duplicates.append((id_, number, offset))
-                    else:
-                        index.documents.append((id_, number, offset))
-                        index.summaries.append(header["summary"])
-                    index.paths.append(header["source_path"])
-                    index.published.append((id_, header["source_path"]))
-    return index
-
-
-def _check_accounting(inventory: dict[str, Any], paths: list[str]) -> None:
-    if sorted(paths) != sorted(inventory["inputs"]):
-        missing = sorted(set(inventory["inputs"]) - set(paths))
-        extra = sorted(set(paths) - set(inventory["inputs"]))
-        raise AccountingError(f"inputs not accounted for: {missing[:5]}; unexpected: {extra[:5]}")
-
-
-def _records(shard_files: list[Path], where: list[tuple[str, int, int]]) -> Iterator[bytes]:
-    """The record lines at the given places, in the order given (each read when it is written)."""
-    handles = [open(path, "rb") for path in shard_files]  # noqa: SIM115 (closed below)
-    try:
-        for _key, number, offset in where:
-            handles[number].seek(offset)
-            yield handles[number].readline()
-    finally:
-        for handle in handles:
-            handle.close()
-
-
-def _duplicate_fields(decision: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "duplicate_of": decision["duplicate_of"],
-        "duplicate_kind": decision["kind"],
-        "similarity": decision["similarity"],
-        "cluster": decision["cluster"],
-        # the partition holding the kept document (an earlier night's, or this)
-        "duplicate_of_night": decision.get("keeper_night"),
-    }
 
 
 class Summary:
@@ -150,6 +90,65 @@ class Summary:
         }
 
 
+def _index(shard_files: list[Path], decisions: dict[str, Any], summary: Summary) -> _Index:
+    """Where every record is, and the counts of the kept documents and rejections (`summary`)."""
+    index = _Index()
+    for number, path in enumerate(shard_files):
+        with open(path, "rb") as handle:
+            for header, offset in shard_file.headers(handle):
+                if header["kind"] == "stats":
+                    for name, value in header["seconds"].items():
+                        index.seconds[name] = index.seconds.get(name, 0.0) + value
+                    index.calls.update(header["calls"])
+                elif header["kind"] == "rejected":
+                    source, sha = header["source_path"], header["source_sha256"]
+                    index.rejected.append((source, number, offset))
+                    index.paths.append(source)
+                    summary.rejected(header["reason"])
+                    if sha:
+                        index.published.append((document_id(source, sha), source))
+                else:
+                    id_ = header["id"]
+                    if id_ in decisions:
+                        index.duplicates.append((id_, number, offset))
+                    else:
+                        index.documents.append((id_, number, offset))
+                        summary.document(header["summary"])
+                    index.paths.append(header["source_path"])
+                    index.published.append((id_, header["source_path"]))
+    return index
+
+
+def _check_accounting(inventory: dict[str, Any], paths: list[str]) -> None:
+    if sorted(paths) != sorted(inventory["inputs"]):
+        missing = sorted(set(inventory["inputs"]) - set(paths))
+        extra = sorted(set(paths) - set(inventory["inputs"]))
+        raise AccountingError(f"inputs not accounted for: {missing[:5]}; unexpected: {extra[:5]}")
+
+
+def _records(shard_files: list[Path], where: list[tuple[str, int, int]]) -> Iterator[bytes]:
+    """The record lines at the given places, in the order given (each read when it is written)."""
+    handles = [open(path, "rb") for path in shard_files]  # noqa: SIM115 (closed below)
+    try:
+        for _key, number, offset in where:
+            handles[number].seek(offset)
+            yield handles[number].readline()
+    finally:
+        for handle in handles:
+            handle.close()
+
+
+def _duplicate_fields(decision: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "duplicate_of": decision["duplicate_of"],
+        "duplicate_kind": decision["kind"],
+        "similarity": decision["similarity"],
+        "cluster": decision["cluster"],
+        # the partition holding the kept document (an earlier night's, or this)
+        "duplicate_of_night": decision.get("keeper_night"),
+    }
+
+
 def write_partition(
     clean_dir: Path,
     date: dt.date,
@@ -164,17 +163,13 @@ def write_partition(
     partition's path and the (id, source path) of every input it published (all but the
     rejections of unreadable files). Documents and duplicates are sorted by id, rejections by
     source path."""
-    index = _index(shard_files, decisions)
+    summary = Summary()
+    index = _index(shard_files, decisions, summary)
     _check_accounting(inventory, index.paths)
     final = clean_dir / date.isoformat()
     tmp = clean_dir / f".{date.isoformat()}.partial"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    summary = Summary()
-    for counts in index.summaries:
-        summary.document(counts)
-    for reason in index.reasons:
-        summary.rejected(reason)
     # The shards' record lines are the partition's lines: copied, not parsed and written again.
     with open(tmp / "documents.jsonl", "wb") as out:
         out.writelines(_records(shard_files, sorted(index.documents)))

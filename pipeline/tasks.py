@@ -308,27 +308,41 @@ class CorpusTables(_RunTask):
 
     @_unless_night_done
     def run(self) -> None:
-        lines = [r for t in self.input() for r in read_jsonl(t.path)]
+        """One streaming pass over the shards' facts: memory holds the counts, not the facts."""
+        seg = self.cfg.segment_text
+        counts = {"documents": 0, "from_cache": 0}
+        votes: list[tuple[str, dict[str, int]]] = []
         cache = nightly.FactsCache(self.facts_cache(), write=True)
+        fresh: list[tuple[str, dict[str, Any] | None]] = []
+
+        def facts() -> Iterator[tuple[str, str, list[str]]]:
+            for target in self.input():
+                for row in read_jsonl(target.path):
+                    counts["documents"] += 1
+                    if row["cached"]:
+                        counts["from_cache"] += 1
+                    else:  # new facts go into the cache, a batch at a time
+                        fresh.append((row["id"], row["facts"]))
+                        if len(fresh) >= 1000:
+                            cache.put_many(fresh)
+                            fresh.clear()
+                    found = row["facts"]
+                    if found is not None:
+                        if any(found["votes"].values()):
+                            votes.append((found["site"], found["votes"]))
+                        yield found["group"], found["text"], found["lines"]
+
         try:
-            cache.put_many((r["id"], r["facts"]) for r in lines if not r["cached"])
+            repeated = corpus.repeated_lines(
+                facts(), seg.repeated_min_documents, seg.repeated_min_share
+            )
+            cache.put_many(fresh)
         finally:
             cache.close()
-        facts = [r["facts"] for r in lines if r["facts"] is not None]
-        seg = self.cfg.segment_text
         tables = {
-            "repeated_lines": corpus.repeated_lines(
-                ((r["group"], r["text"], r["lines"]) for r in facts),
-                seg.repeated_min_documents,
-                seg.repeated_min_share,
-            ),
-            "date_orders": corpus.site_date_orders(
-                ((r["site"], r["votes"]) for r in facts), self.cfg.dates.site_order_min_votes
-            ),
-            "facts": {  # for the manifest: how much of the pass was reused
-                "documents": len(lines),
-                "from_cache": sum(1 for r in lines if r["cached"]),
-            },
+            "repeated_lines": repeated,
+            "date_orders": corpus.site_date_orders(votes, self.cfg.dates.site_order_min_votes),
+            "facts": counts,  # for the manifest: how much of the pass was reused
         }
         with self.output().open("w") as handle:
             json.dump(tables, handle, sort_keys=True)

@@ -38,7 +38,7 @@ from typing import Any, Literal
 import regex
 import yaml
 
-from pipeline.corpus import line_key, lookup
+from pipeline.corpus import line_key, line_keys_of, lookup
 from pipeline.record import BODY, Document, Drop, Line
 from pipeline.steps import Context, StepOutput, dates
 from pipeline.unicode_scripts import script_counts
@@ -589,36 +589,110 @@ _LOWER_START = regex.compile(r"[\p{Ll}]")
 _WRAPPED_LINE_WORDS = 6
 
 
-def _body_like_lines(lines: list[int], text_of: Callable[[int], str], cfg: Config) -> list[int]:
+class _Lines:
+    """The non-blank lines of one text, by position: what each one's last piece says (its text,
+    label and rule) and its features, each worked out once (word count, paragraph, sentence end).
+    """
+
+    def __init__(self, cfg: Config) -> None:
+        self.cfg = cfg
+        self.numbers: list[int] = []  # line number of each position
+        self.texts: list[str] = []
+        self.starts: list[int] = []
+        self.labels: list[str] = []
+        self.rules: list[str] = []
+        self.heads: dict[int, Line] = {}  # position -> the header cue split off before its text
+        self._words: dict[int, int] = {}
+        self._body_like: dict[int, bool] = {}
+
+    def add(self, number: int, text: str, start: int, label: str, rule: str) -> int:
+        self.numbers.append(number)
+        self.texts.append(text)
+        self.starts.append(start)
+        self.labels.append(label)
+        self.rules.append(rule)
+        return len(self.texts) - 1
+
+    def relabel(self, at: int, label: str, rule: str) -> None:
+        self.labels[at] = label
+        self.rules[at] = rule
+
+    def words(self, at: int) -> int:
+        found = self._words.get(at)
+        if found is None:
+            found = self._words[at] = word_count(self.texts[at])
+        return found
+
+    def body_like(self, at: int) -> bool:
+        """is_body_like() of the line at this position."""
+        found = self._body_like.get(at)
+        if found is None:
+            found = self._body_like[at] = _paragraph(self.texts[at], self.words(at), self.cfg)
+        return found
+
+    def pieces(self, cut_citations: bool) -> list[Line]:
+        out: list[Line] = []
+        heads = self.heads
+        for at, (number, text, start, label, rule) in enumerate(
+            zip(self.numbers, self.texts, self.starts, self.labels, self.rules, strict=True)
+        ):
+            if heads and at in heads:
+                out.append(heads[at])
+            piece = Line(text, label, rule, number, start)
+            if cut_citations and label == BODY and "[" in text:
+                out.extend(_cut_citations(piece))
+            else:
+                out.append(piece)
+        return out
+
+
+def _paragraph(line: str, words: int, cfg: Config) -> bool:
+    """is_body_like() of a line whose words are counted."""
+    tail = line[-_TAIL:]
+    if (
+        cfg.teasers_not_paragraphs
+        and ("..." in tail or "…" in tail)  # every truncated line ends so
+        and _TRUNCATED.search(tail)
+    ):
+        return False
+    if words >= cfg.long_line_words:
+        return True
+    if _ENDS_SENTENCE.search(tail):
+        return words >= cfg.min_body_words
+    return _mostly_unspaced(line) and words >= 2 * cfg.min_body_words
+
+
+def _body_like_lines(lines: list[int], doc: _Lines) -> list[int]:
     """Lines that are paragraphs, judging hard-wrapped paragraphs whole: a line that does not end
     a sentence, followed directly by one that starts in lower case, continues on it."""
+    numbers, texts = doc.numbers, doc.texts
     groups: list[list[int]] = []
-    previous = ""
-    for number in lines:
-        text = text_of(number)
+    previous = -1
+    for at in lines:
         if (
             groups
-            and groups[-1][-1] == number - 1
-            and _LOWER_START.match(text)
-            and word_count(previous) >= _WRAPPED_LINE_WORDS
-            and not _ends_sentence(previous)
+            and numbers[groups[-1][-1]] == numbers[at] - 1
+            and _LOWER_START.match(texts[at])
+            and doc.words(previous) >= _WRAPPED_LINE_WORDS
+            and not _ends_sentence(texts[previous])
         ):
-            groups[-1].append(number)
+            groups[-1].append(at)
         else:
-            groups.append([number])
-        previous = text
+            groups.append([at])
+        previous = at
     return [
-        n
+        at
         for group in groups
-        if is_body_like(
-            text_of(group[0]) if len(group) == 1 else " ".join(map(text_of, group)), cfg
+        if (
+            doc.body_like(group[0])
+            if len(group) == 1
+            else is_body_like(" ".join(texts[at] for at in group), doc.cfg)
         )
-        for n in group
+        for at in group
     ]
 
 
 def _main_block(
-    order: list[int],
     good: list[int],
     ends: list[int],
     cfg: Config,
@@ -627,29 +701,27 @@ def _main_block(
 ) -> tuple[int, int] | None:
     """First and last line of the article: the block of body-like lines with the most words,
     joined by neighbouring blocks of a similar size. Blocks are split by long runs of other lines
-    (menus, link lists) and by lines that end the article (a comment section's heading)."""
+    (menus, link lists) and by lines that end the article (a comment section's heading).
+
+    Lines are given by their position among the text's non-blank lines."""
     if not good:
         return None
-    position = {n: i for i, n in enumerate(order)}
     blocks: list[list[int]] = [[good[0]]]
     for number in good[1:]:
         previous = blocks[-1][-1]
-        gap = position[number] - position[previous] - 1
+        gap = number - previous - 1
         if gap > cfg.max_gap_lines or any(previous < end < number for end in ends):
             blocks.append([])
         blocks[-1].append(number)
     # A block weighs its words times its density (the share of its lines that are paragraphs):
     # an article is paragraph after paragraph, a teaser list or comment thread is not.
-    prose_at = sorted(position[n] for n in prose)
+    prose_at = sorted(prose)
 
     def prose_within(block: list[int]) -> int:
-        return bisect.bisect_right(prose_at, position[block[-1]]) - bisect.bisect_left(
-            prose_at, position[block[0]]
-        )
+        return bisect.bisect_right(prose_at, block[-1]) - bisect.bisect_left(prose_at, block[0])
 
     density = [
-        (len(block) + cfg.sentence_line_weight * prose_within(block))
-        / (position[block[-1]] - position[block[0]] + 1)
+        (len(block) + cfg.sentence_line_weight * prose_within(block)) / (block[-1] - block[0] + 1)
         for block in blocks
     ]
     weight = [sum(words(n) for n in block) * d for block, d in zip(blocks, density, strict=True)]
@@ -674,12 +746,12 @@ def _main_block(
             and not any(blocks[a][-1] < end < blocks[b][0] for end in ends)
             and (
                 not cfg.max_join_gap_lines
-                or position[blocks[b][0]] - position[blocks[a][-1]] - 1 <= cfg.max_join_gap_lines
+                or blocks[b][0] - blocks[a][-1] - 1 <= cfg.max_join_gap_lines
             )
         )
 
     def near(a: int, b: int) -> bool:
-        return position[blocks[b][0]] - position[blocks[a][-1]] - 1 <= cfg.max_bridge_gap_lines
+        return blocks[b][0] - blocks[a][-1] - 1 <= cfg.max_bridge_gap_lines
 
     def dense(i: int, a: int, b: int) -> bool:
         return (
@@ -719,24 +791,45 @@ def _main_block(
     return blocks[first][0], blocks[last][-1]
 
 
-def _zone_of(index: int, first_body: int | None, last_body: int | None) -> str:
-    if first_body is None or last_body is None:
-        return "body"
-    if index < first_body:
-        return "header"
-    if index > last_body:
-        return "tail"
-    return "body"
+def _split_lines(text: str, cfg: Config, run_date: dt.date) -> tuple[_Lines, list[int]]:
+    """The non-blank lines, header cues (in the first lines) and lines with no letters labelled;
+    with the positions of the lines still to label."""
+    doc = _Lines(cfg)
+    open_lines: list[int] = []
+    scanned = 0
+    for number, line in enumerate(text.split("\n")):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        offset = line.index(stripped[0])
+        if scanned < cfg.header_scan_lines:
+            scanned += 1
+            found = _header_prefix(stripped, run_date)
+            if found:
+                label, prefix, rest = found
+                why = "header-cue-with-date" if label == "dateline" else "header-cue-without-date"
+                if rest:
+                    start = offset + stripped.index(rest, len(prefix))
+                    at = doc.add(number, rest, start, BODY, "")
+                    doc.heads[at] = Line(prefix, label, why, number, offset)
+                    open_lines.append(at)
+                else:
+                    doc.add(number, prefix, offset, label, why)
+                continue
+        if not _has_letter(stripped) and not _is_date_only(stripped, run_date):
+            doc.add(number, stripped, offset, "chrome", "no-letters")
+            continue
+        open_lines.append(doc.add(number, stripped, offset, BODY, ""))
+    return doc, open_lines
 
 
-def _rule_applies(rule: Rule, zone: str, words: int) -> bool:
-    if rule.max_words and words > rule.max_words:
-        return False
-    if rule.zone == "any":
-        return True
-    if rule.zone == "outside-body":
-        return zone in ("header", "tail")
-    return rule.zone == zone
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _has_letter(line: str) -> bool:
+    if line.isascii():  # the ASCII letters are the only letters there
+        return bool(_ASCII_LETTER.search(line))
+    return bool(_LETTER.search(line))
 
 
 def segment(
@@ -748,169 +841,153 @@ def segment(
     documents of the same source: short ones among them are site chrome.
     """
     comp = _compiled(cfg.rules)
-    raw_lines = text.split("\n")
-    pieces: dict[int, list[Line]] = {}  # line number -> labelled pieces
-    open_lines: list[int] = []  # lines not yet labelled
-    scanned = 0
-    for number, line in enumerate(raw_lines):
-        if not line.strip():
-            continue
-        stripped = line.strip()
-        offset = line.index(stripped[0])
-        if scanned < cfg.header_scan_lines:
-            scanned += 1
-            found = _header_prefix(stripped, run_date)
-            if found:
-                label, prefix, rest = found
-                why = "header-cue-with-date" if label == "dateline" else "header-cue-without-date"
-                pieces[number] = [Line(prefix, label, why, number, offset)]
-                if rest:
-                    start = offset + stripped.index(rest, len(prefix))
-                    pieces[number].append(Line(rest, BODY, "", number, start))
-                    open_lines.append(number)
-                continue
-        if not _LETTER.search(stripped) and not _is_date_only(stripped, run_date):
-            pieces[number] = [Line(stripped, "chrome", "no-letters", number, offset)]
-            continue
-        pieces[number] = [Line(stripped, BODY, "", number, offset)]
-        open_lines.append(number)
-
-    def body_text(number: int) -> str:
-        return pieces[number][-1].text
-
-    def relabel(number: int, label: str, rule: str) -> None:
-        last = pieces[number][-1]
-        pieces[number][-1] = Line(last.text, label, rule, last.line, last.start)
+    doc, open_lines = _split_lines(text, cfg, run_date)
+    texts, labels, relabel = doc.texts, doc.labels, doc.relabel
+    count = len(texts)
 
     # Rules that need no zone first, so that a photo credit cannot pass as the first paragraph.
+    hits = any_zone_rules([texts[at] for at in open_lines], cfg.rules)
+    recurring: set[int] = set()
+    if repeated:
+        maybe = [at for at, hit in zip(open_lines, hits, strict=True) if not hit]
+        maybe = [at for at in maybe if not doc.body_like(at)]
+        keys = line_keys_of([texts[at] for at in maybe])
+        recurring = {at for at, key in zip(maybe, keys, strict=True) if key in repeated}
     pending = []
-    hits = any_zone_rules([body_text(n) for n in open_lines], cfg.rules)
-    for number, hit in zip(open_lines, hits, strict=True):
-        line = body_text(number)
+    for at, hit in zip(open_lines, hits, strict=True):
         if hit:
-            relabel(number, hit.label, hit.name)
-        elif repeated and not is_body_like(line, cfg) and line_key(line) in repeated:
-            relabel(number, "chrome", "repeated-across-documents")
-        elif _is_foreign_fragment(line, cfg):
-            relabel(number, "chrome", "mixed-script-fragment")
+            relabel(at, hit.label, hit.name)
+        elif at in recurring:
+            relabel(at, "chrome", "repeated-across-documents")
+        elif _is_foreign_fragment(texts[at], cfg):
+            relabel(at, "chrome", "mixed-script-fragment")
         else:
-            pending.append(number)
+            pending.append(at)
 
-    body_like = _body_like_lines(pending, body_text, cfg)
-    ends = [n for n in sorted(pieces) if pieces[n][-1].rule in comp.ending_rules]
+    body_like = _body_like_lines(pending, doc)
+    ending = comp.ending_rules
+    ends = [at for at, rule in enumerate(doc.rules) if rule in ending] if ending else []
     body_like_set = set(body_like)
     prose = frozenset(
-        n
-        for n in pending
-        if n not in body_like_set and word_count(body_text(n)) >= 3 and _ends_sentence(body_text(n))
+        at
+        for at in pending
+        if at not in body_like_set and doc.words(at) >= 3 and _ends_sentence(texts[at])
     )
-    block = _main_block(
-        sorted(pieces), body_like, ends, cfg, lambda n: word_count(body_text(n)), prose
-    )
-    first_body, last_body = block if block else (None, None)
-    body_like = [n for n in body_like if block and block[0] <= n <= block[1]]
+    block = _main_block(body_like, ends, cfg, doc.words, prose)
+    if block:
+        first_body, last_body = block
+        body_like = [at for at in body_like if first_body <= at <= last_body]
+    else:  # every line is in the body zone
+        first_body, last_body = count, -1
+        body_like = []
     body_like_set = set(body_like)
 
     # A line that is nothing but a date, before the body or among its first lines, is a dateline.
-    opening = set(
-        body_like[:1] + [n for n in pending if first_body is not None and n > first_body][:3]
-    )
-    for number in pending:
-        zone = _zone_of(number, first_body, last_body)
-        if (
-            (zone == "header" or number in opening)
-            and _DATE_ONLY_CHARS[0] <= len(body_text(number)) <= _DATE_ONLY_CHARS[1]
-            and _DIGIT.search(body_text(number))
-            and _is_date_only(body_text(number), run_date)
-        ):
-            relabel(number, "dateline", "date-only-line")
-    pending = [n for n in pending if pieces[n][-1].label == BODY]
+    if block:
+        opening = set(body_like[:1] + [at for at in pending if at > first_body][:3])
+        for at in pending:
+            line = texts[at]
+            if (
+                (at < first_body or at in opening)
+                and _DATE_ONLY_CHARS[0] <= len(line) <= _DATE_ONLY_CHARS[1]
+                and _DIGIT.search(line)
+                and _is_date_only(line, run_date)
+            ):
+                relabel(at, "dateline", "date-only-line")
+        pending = [at for at in pending if labels[at] == BODY]
 
     # Inside the article, a run of several lines that are not paragraphs is an embedded widget
     # (a share bar, a link list), not a heading.
     if cfg.max_inner_run and block:
         run: list[int] = []
-        for number in [n for n in sorted(pieces) if block[0] <= n <= block[1]] + [-1]:
-            if number != -1 and number not in body_like_set:
-                run.append(number)  # removed lines (a share button) count towards the run
+        for at in [*range(first_body, last_body + 1), -1]:
+            if at != -1 and at not in body_like_set:
+                run.append(at)  # removed lines (a share button) count towards the run
                 continue
             if len(run) > cfg.max_inner_run:
                 for n in run:
-                    if pieces[n][-1].label == BODY:
+                    if labels[n] == BODY:
                         relabel(n, "chrome", "run-of-short-lines-in-body")
             run = []
-        pending = [n for n in pending if pieces[n][-1].label == BODY]
+        pending = [at for at in pending if labels[at] == BODY]
 
     # the line right after the last paragraph
-    after = [n for n in pieces if last_body is not None and n > last_body]
-    closing = min(after) if after and cfg.keep_closing_sentence else None
+    closing = last_body + 1 if block and cfg.keep_closing_sentence else None
     header: list[int] = []
-    for number in pending:
-        line = body_text(number)
-        words = word_count(line)
-        zone = _zone_of(number, first_body, last_body)
+    zone_rules = {
+        zone: [(r, p, s) for r, p, s in comp.zoned if r.zone in (zone, "outside-body")]
+        for zone in ("header", "tail")
+    }
+    for at in pending:
+        if not block or first_body <= at <= last_body:
+            continue  # the zoned rules apply before or after the body only
+        zone = "header" if at < first_body else "tail"
+        line = texts[at]
+        words = doc.words(at)
+        lower = None
         matched = False
-        for rule, pattern, screen in comp.zoned:
-            if (
-                _rule_applies(rule, zone, words)
-                and (screen is None or screen.search(line.lower()))
-                and pattern.search(line)
-            ):
-                relabel(number, rule.label, rule.name)
+        for rule, pattern, screen in zone_rules[zone]:
+            if rule.max_words and words > rule.max_words:
+                continue
+            if screen is not None:
+                if lower is None:
+                    lower = line.lower()
+                if not screen.search(lower):
+                    continue
+            if pattern.search(line):
+                relabel(at, rule.label, rule.name)
                 matched = True
                 break
-        if matched or zone == "body":
+        if matched:
             continue
-        if (
-            number == closing
-            and word_count(line) >= 3
-            and _ends_sentence(line)
-            and not is_body_like(line, cfg)
-        ):
+        if at == closing and words >= 3 and _ends_sentence(line) and not doc.body_like(at):
             continue  # the article's closing line: a short sentence right after its last paragraph
         if zone == "header":
-            header.append(number)
-        elif is_body_like(line, cfg):
-            relabel(number, "chrome", "outside-main-text")
+            header.append(at)
+        elif doc.body_like(at):
+            relabel(at, "chrome", "outside-main-text")
         else:
-            relabel(number, "chrome", "short-line-after-body")
+            relabel(at, "chrome", "short-line-after-body")
 
     # Before the body, a header cue with a date anywhere, or a short line that carries a date
     # (with a time, a place or a reading time beside it), is a dateline; a byline cue, a byline.
-    for number in list(header):
-        line = body_text(number)
-        if comp.byline and comp.byline.match(line) and word_count(line) <= cfg.max_byline_words:
-            relabel(number, "byline", "byline-cue")
+    for at in list(header):
+        line = texts[at]
+        if comp.byline and comp.byline.match(line) and doc.words(at) <= cfg.max_byline_words:
+            relabel(at, "byline", "byline-cue")
         elif not _DIGIT.search(line):  # both kinds of dateline hold a date, with a digit
             continue
         elif (found := _header_prefix(line, run_date)) and found[0] == "dateline":
-            relabel(number, "dateline", "header-cue-with-date")
+            relabel(at, "dateline", "header-cue-with-date")
         elif _is_dated_line(line, run_date, cfg):
-            relabel(number, "dateline", "dated-header-line")
+            relabel(at, "dateline", "dated-header-line")
         else:
             continue
-        header.remove(number)
+        header.remove(at)
 
     # The headline is the longest title-like line before the body (site names, sections and
     # menus are shorter); bylines follow it; the rest of the header is chrome.
-    title_line = _pick_title([(n, body_text(n)) for n in header], comp, cfg)
-    title: str | None = body_text(title_line) if title_line is not None else None
-    for number in header:
-        line = body_text(number)
-        if number == title_line:
-            relabel(number, "title", "headline-before-body")
-        elif title_line is not None and 0 < number - title_line <= 3 and _is_name_like(line):
-            relabel(number, "byline", "name-after-title")
-        elif is_body_like(line, cfg):
-            relabel(number, "chrome", "outside-main-text")
+    title_line = _pick_title([(at, texts[at]) for at in header], comp, cfg)
+    title: str | None = texts[title_line] if title_line is not None else None
+    for at in header:
+        if at == title_line:
+            relabel(at, "title", "headline-before-body")
+        elif (
+            title_line is not None
+            and 0 < doc.numbers[at] - doc.numbers[title_line] <= 3
+            and _is_name_like(texts[at])
+        ):
+            relabel(at, "byline", "name-after-title")
+        elif doc.body_like(at):
+            relabel(at, "chrome", "outside-main-text")
         else:
-            relabel(number, "chrome", "short-line-before-body")
+            relabel(at, "chrome", "short-line-before-body")
 
-    if title is None and first_body is None:
+    if title is None and not block:
         # No paragraph reads as prose: keep everything, take a leading headline as title.
-        lone = [n for n in pending if pieces[n][-1].label == BODY]
+        lone = [at for at in pending if labels[at] == BODY]
         if len(lone) > 1:
-            line = body_text(lone[0])
+            line = texts[lone[0]]
             if _is_title_like(line, comp, cfg):
                 title = line
                 relabel(lone[0], "title", "first-headline")
@@ -918,42 +995,35 @@ def segment(
     # A related-links heading ("More:", "Related stories") takes the short headline-like lines
     # and story dates that follow it, up to the next paragraph or the article's headline.
     in_block = False
-    for number in sorted(pieces):
-        last = pieces[number][-1]
-        if last.label == "related" and word_count(last.text) <= 6:
+    for at in range(labels.index("related") if "related" in labels else count, count):
+        label = labels[at]
+        if label == "related" and doc.words(at) <= 6:
             in_block = True
-        elif last.label in ("title", "byline"):
+        elif label in ("title", "byline"):
             in_block = False  # the article's own header: the list is over
-        elif in_block and last.rule in ("date-only-line", "dated-header-line"):
-            relabel(number, "related", "follows-related-heading")  # the date of a linked story
-        elif in_block and last.label == BODY:
-            if is_body_like(last.text, cfg) or _SENTENCE_END.search(last.text):
+        elif in_block and doc.rules[at] in ("date-only-line", "dated-header-line"):
+            relabel(at, "related", "follows-related-heading")  # the date of a linked story
+        elif in_block and label == BODY:
+            if doc.body_like(at) or _SENTENCE_END.search(texts[at]):
                 in_block = False
             else:
-                relabel(number, "related", "follows-related-heading")
+                relabel(at, "related", "follows-related-heading")
 
     if title is not None:
         folded_title = _fold(title)
         title_words = len(folded_title.split())
-        for number in pending:
-            line = body_text(number)
+        for at in pending:
+            line = texts[at]
             if (
-                pieces[number][-1].label == BODY
+                labels[at] == BODY
                 # an ASCII line folds to its words in lower case: as many as the title's, or
                 # it is not the title
-                and (not line.isascii() or word_count(line) == title_words)
+                and (not line.isascii() or doc.words(at) == title_words)
                 and _fold(line) == folded_title
             ):
-                relabel(number, "title-repeat", "repeats-title")
+                relabel(at, "title-repeat", "repeats-title")
 
-    ordered: list[Line] = []
-    for number in sorted(pieces):
-        for piece in pieces[number]:
-            if piece.label == BODY and cfg.citation_markers == "remove":
-                ordered.extend(_cut_citations(piece))
-            else:
-                ordered.append(piece)
-    return ordered, title
+    return doc.pieces(cfg.citation_markers == "remove"), title
 
 
 def _cut_citations(piece: Line) -> list[Line]:

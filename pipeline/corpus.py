@@ -31,7 +31,7 @@ def source_group(source_path: str) -> str:
 
 def line_key(line: str) -> str:
     """A short key for a line, the same for case, spacing and punctuation variants."""
-    return _key(_fold(line))
+    return _key(fold_line(line))
 
 
 def line_keys_of(lines: list[str]) -> list[str]:
@@ -61,7 +61,8 @@ def _words(folded: str) -> str:
     return " ".join((_ASCII_WORD if folded.isascii() else _WORD).findall(folded))
 
 
-def _fold(line: str) -> str:
+def fold_line(line: str) -> str:
+    """The words of a line, NFKC-normalised and case-folded, joined by single spaces."""
     return _words(_normalise(line))
 
 

@@ -27,7 +27,6 @@ import dataclasses
 import datetime as dt
 import itertools
 import re
-import unicodedata
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from typing import Any, Literal
 import regex
 import yaml
 
-from pipeline.corpus import line_key, line_keys_of, lookup
+from pipeline.corpus import fold_line, line_key, line_keys_of, lookup
 from pipeline.record import BODY, Document, Drop, Line
 from pipeline.steps import Context, StepOutput, dates
 from pipeline.unicode_scripts import script_counts
@@ -148,6 +147,9 @@ _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 # Scripts written without spaces between words: about one word per four letters.
 _UNSPACED = regex.compile(r"[\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 _LETTER = regex.compile(r"\p{L}")
+# Every character of those scripts (Han, kana, Thai, Lao, Khmer, Myanmar) matches this, so a line
+# that it does not match has none: a quick screen before counting them.
+_MAYBE_WIDE = re.compile(r"[^\x00-\u0dff\u2000-\u206f]")
 _SENTENCE_END = regex.compile(r"[.!?…。！？؟।۔](?:[\"'”’»)\]]*)(?:\s|$)")
 _ENDS_SENTENCE = re.compile(  # plain character classes: `re` reads them alike, faster
     r"[.!?…。！？؟।۔:;][\"'”’»)\]]*$"
@@ -165,7 +167,7 @@ _NAME_TOKEN = regex.compile(r"\p{Lu}[\p{L}'’.-]*")
 
 def _mostly_unspaced(line: str) -> bool:
     """Most letters are of a script written without spaces or sentence punctuation (Thai ...)."""
-    if line.isascii():
+    if line.isascii() or not _MAYBE_WIDE.search(line):
         return False
     return len(_UNSPACED.findall(line)) * 2 > len(_LETTER.findall(line))
 
@@ -181,6 +183,8 @@ def word_count(line: str) -> int:
     and Myanmar (written without spaces) as a quarter."""
     if line.isascii():
         return len(_ASCII_WORD.findall(line))  # the same words: `re` is faster on ASCII
+    if not _MAYBE_WIDE.search(line):
+        return len(_WORD.findall(line))
     return (
         len(_WORD.findall(line)) + len(_CJK.findall(line)) // 2 + len(_UNSPACED.findall(line)) // 4
     )
@@ -481,7 +485,8 @@ def _pick_title(lines: list[tuple[int, str]], comp: _Compiled, cfg: Config) -> i
 
 
 def _fold(text: str) -> str:
-    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+    """The words of a text, NFKC-normalised and case-folded, joined by single spaces."""
+    return fold_line(text)
 
 
 # What may follow a date on a header line: a time and a time zone.
@@ -501,7 +506,7 @@ def date_at(text: str, start: int, run_date: dt.date) -> int | None:
     """
     rest = text[start:]
     lead = len(rest) - len(rest.lstrip(_JOINERS))
-    found = dates.find_dates(rest, run_date)
+    found = _dates_in(rest, run_date)
     if not found or found[0].start != lead:
         return None
     end = start + found[0].end
@@ -538,7 +543,14 @@ def _dated_line(line: str, run_date: dt.date, max_words: int) -> bool:
         return False
     if not _DIGIT.search(line):
         return False
-    return any(match.readings for match in dates.find_dates(line, run_date))
+    return any(match.readings for match in _dates_in(line, run_date))
+
+
+@lru_cache(maxsize=8192)
+def _dates_in(text: str, run_date: dt.date) -> tuple[dates.DateMatch, ...]:
+    """dates.find_dates(), remembered: a header line is read both as a date alone and as a line
+    that carries a date."""
+    return tuple(dates.find_dates(text, run_date))
 
 
 def cue_label(line: str, rules: Rules, run_date: dt.date, max_byline_words: int) -> str | None:

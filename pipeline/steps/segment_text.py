@@ -37,7 +37,7 @@ from typing import Any, Literal
 import regex
 import yaml
 
-from pipeline.corpus import fold_line, line_key, line_keys_of, lookup
+from pipeline.corpus import ascii_word_count, fold_line, line_key, line_keys_of, lookup
 from pipeline.record import BODY, Document, Drop, Line
 from pipeline.steps import Context, StepOutput, dates
 from pipeline.unicode_scripts import script_counts
@@ -182,7 +182,7 @@ def word_count(line: str) -> int:
     """Words in a line; CJK characters count as half a word each, letters of Thai, Lao, Khmer
     and Myanmar (written without spaces) as a quarter."""
     if line.isascii():
-        return len(_ASCII_WORD.findall(line))  # the same words: `re` is faster on ASCII
+        return ascii_word_count(line)  # the same words, counted faster
     if not _MAYBE_WIDE.search(line):
         return len(_WORD.findall(line))
     return (

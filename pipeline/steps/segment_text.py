@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import importlib
 import itertools
 import re
 import warnings
@@ -225,6 +226,8 @@ class _Compiled:
     zoned: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str], re.Pattern[str] | None]]
     # short lines already matched: line -> the rule (or None)
     remembered: dict[str, Rule | None] = field(default_factory=dict)
+    # any_zone_start by the line's first character, when it is ASCII (see _start_screens)
+    start_by_char: dict[str, re.Pattern[str] | None] | None = None
 
 
 def _contains_screen(rule: Rule) -> re.Pattern[str] | None:
@@ -307,7 +310,9 @@ def compile_rules(rules: Rules) -> _Compiled:
     compiled = [(r, _matcher(r), _contains_screen(r)) for r in rules.rules]
     any_zone = [(r, p, c) for r, p, c in compiled if r.zone == "any"]
     start, contains, covered = _screens([(r, p) for r, p, _ in any_zone])
+    anchored = [p for p, _ in _anchored([(r, p) for r, p, _ in any_zone])]
     return _Compiled(
+        start_by_char=_start_screens(anchored) if anchored else None,
         rules=[(r, p) for r, p, _ in compiled],
         ending_rules=frozenset(r.name for r in rules.rules if r.ends_body),
         byline=byline,
@@ -320,6 +325,171 @@ def compile_rules(rules: Rules) -> _Compiled:
         ),
         zoned=[(r, p, c) for r, p, c in compiled if r.zone != "any"],
     )
+
+
+def _stdlib_module(name: str, before_3_11: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ImportError:  # pragma: no cover - Python 3.10
+        return importlib.import_module(before_3_11)
+
+
+# The standard library's regular expression parser and compiler: they tell which alternatives of
+# the anchored rules a line can match from its first character on.
+_sre_parser = _stdlib_module("re._parser", "sre_parse")
+_sre_compiler = _stdlib_module("re._compiler", "sre_compile")
+_sre = _stdlib_module("re._constants", "sre_constants")
+_ASCII = tuple(chr(c) for c in range(128))
+# A pattern spread into more alternatives than this is tried whole.
+_MAX_ALTERNATIVES = 2000
+
+
+def _start_screens(patterns: list[str]) -> dict[str, re.Pattern[str] | None] | None:
+    """For each ASCII character, the alternatives of the anchored patterns (tried at a line's
+    start) that a line opening with it can match, as one pattern (None: none can): the same
+    answer as all the patterns, fewer tried. None when a pattern is beyond this reading (a back
+    reference, an unknown construct): then every line is tried with all of them.
+
+    A choice at a pattern's start ("^(?:more:|related|...)") is spread into one alternative per
+    branch; each alternative's possible first characters are read from its parsed form."""
+    if any(_BACK_REFERENCE.search(p) for p in patterns):
+        return None
+    try:
+        units: list[tuple[Any, Any, set[str] | None]] = []
+        for pattern in patterns:
+            tree = _sre_parser.parse(pattern, 0)
+            alternatives = _spread(list(tree.data))
+            if len(alternatives) > _MAX_ALTERNATIVES:
+                alternatives = [list(tree.data)]
+            for items in alternatives:
+                first, empty = _first_of(items, tree.state.flags)
+                units.append((tree.state, items, None if empty else first))
+        screens: dict[str, re.Pattern[str] | None] = {}
+        made: dict[tuple[int, ...], re.Pattern[str] | None] = {}
+        for ch in _ASCII:
+            chosen = tuple(i for i, u in enumerate(units) if u[2] is None or ch in u[2])
+            if chosen not in made:
+                made[chosen] = _joined([units[i] for i in chosen]) if chosen else None
+            screens[ch] = made[chosen]
+        return screens
+    except Exception:  # a form this reading does not know: no screen, every rule is tried
+        return None
+
+
+_BACK_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+
+def _joined(units: list[tuple[Any, Any, set[str] | None]]) -> re.Pattern[str]:
+    """One pattern trying the parsed alternatives in turn."""
+    state = max((u[0] for u in units), key=lambda st: st.groups)
+    branch = [_sre_parser.SubPattern(state, items) for _, items, _ in units]
+    tree = _sre_parser.SubPattern(state, [(_sre.BRANCH, (None, branch))])
+    pattern: re.Pattern[str] = _sre_compiler.compile(tree, 0)
+    return pattern
+
+
+def _spread(items: list[Any]) -> list[list[Any]]:
+    """Sequences of parsed items that match, together, what the sequence matches: a choice
+    first in it (after anchors, in groups that capture nothing) becomes one sequence a branch."""
+    for i, (op, av) in enumerate(items):
+        if op is _sre.AT:
+            continue
+        if op is _sre.BRANCH:
+            out = []
+            for branch in av[1]:
+                out += _spread(items[:i] + list(branch) + items[i + 1 :])
+                if len(out) > _MAX_ALTERNATIVES:
+                    break
+            return out
+        if op is _sre.SUBPATTERN and av[0] is None:
+            _group, add, remove, sub = av
+            spread = [_sre_parser.SubPattern(sub.state, inner) for inner in _spread(list(sub))]
+            return [[*items[:i], (op, (None, add, remove, one)), *items[i + 1 :]] for one in spread]
+        break
+    return [items]
+
+
+def _first_of(items: Any, flags: int) -> tuple[set[str] | None, bool]:
+    """(the ASCII characters a sequence of parsed items can match first, None for any; whether
+    it can match an empty string)."""
+    out: set[str] = set()
+    for op, av in items:
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue  # takes no character
+        if op in (_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN, _sre.CATEGORY):
+            one = _one_character(op, av, flags)
+            return (None if one is None else out | one), False
+        if op is _sre.SUBPATTERN:
+            _group, add, remove, sub = av
+            found, empty = _first_of(sub, (flags | add) & ~remove)
+        elif op is _sre.BRANCH:
+            found, empty = set(), False
+            for branch in av[1]:
+                more, more_empty = _first_of(branch, flags)
+                if more is None:
+                    return None, False
+                found |= more
+                empty = empty or more_empty
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            low, _high, sub = av
+            found, empty = _first_of(sub, flags)
+            empty = empty or low == 0
+        else:  # any character, a back reference ...: anything may come first
+            return None, False
+        if found is None:
+            return None, False
+        out |= found
+        if not empty:
+            return out, False
+    return out, True
+
+
+_CLASS_OF_CATEGORY = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
+}
+
+
+def _one_character(op: Any, av: Any, flags: int) -> set[str] | None:
+    """The ASCII characters that one parsed single-character item matches, each tried."""
+    if op is _sre.LITERAL:
+        written = re.escape(chr(av))
+    elif op is _sre.NOT_LITERAL:
+        written = f"[^{re.escape(chr(av))}]"
+    elif op is _sre.CATEGORY:
+        written = _CLASS_OF_CATEGORY[str(av)]
+    else:  # a character class
+        parts: list[str] = []
+        for kind, value in av:
+            if kind is _sre.NEGATE:
+                parts.insert(0, "^")
+            elif kind is _sre.LITERAL:
+                parts.append(re.escape(chr(value)))
+            elif kind is _sre.RANGE:
+                parts.append(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+            elif kind is _sre.CATEGORY:
+                parts.append(_CLASS_OF_CATEGORY[str(value)])
+            else:
+                return None
+        written = f"[{''.join(parts)}]"
+    one = re.compile(written, flags & (re.IGNORECASE | re.ASCII))
+    return {ch for ch in _ASCII if one.fullmatch(ch)}
+
+
+def _starts_like_rule(comp: _Compiled, line: str) -> bool:
+    """Whether a rule anchored at the line's start matches it (any_zone_start.match)."""
+    start = comp.any_zone_start
+    if start is None:
+        return False
+    first = line[:1]
+    if comp.start_by_char is None or not first or not first.isascii():
+        return bool(start.match(line))
+    screen = comp.start_by_char[first]
+    return bool(screen and screen.match(line))
 
 
 _CACHE: dict[int, tuple[Rules, _Compiled]] = {}
@@ -425,7 +595,7 @@ def _match_any_zone_rule(line: str, comp: _Compiled, holds: bool | None = None) 
     if comp.any_zone_screened:
         if holds is None:
             holds = bool(comp.any_zone_contains and comp.any_zone_contains.search(line.lower()))
-        if not holds and not (comp.any_zone_start and comp.any_zone_start.match(line)):
+        if not holds and not _starts_like_rule(comp, line):
             return None
     words = word_count(line)
     lower = line.lower()

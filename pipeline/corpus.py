@@ -77,6 +77,15 @@ def ascii_word_count(line: str) -> int:
     return len(line.encode().translate(_ASCII_WORDS).split())
 
 
+def ascii_word_counts(text: str) -> list[int]:
+    """ascii_word_count() of each line of an ASCII text."""
+    return [len(line.split()) for line in text.encode().translate(_ASCII_WORDS_LINES).split(b"\n")]
+
+
+# ... keeping the line breaks
+_ASCII_WORDS_LINES = bytes(10 if c == 10 else b for c, b in enumerate(_ASCII_WORDS))
+
+
 def _normalise(text: str) -> str:
     return text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
 

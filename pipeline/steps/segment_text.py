@@ -38,7 +38,14 @@ from typing import Any, Literal
 import regex
 import yaml
 
-from pipeline.corpus import ascii_word_count, fold_line, line_key, line_keys_of, lookup
+from pipeline.corpus import (
+    ascii_word_count,
+    ascii_word_counts,
+    fold_line,
+    line_key,
+    line_keys_of,
+    lookup,
+)
 from pipeline.record import BODY, Document, Drop, Line
 from pipeline.steps import Context, StepOutput, dates
 from pipeline.unicode_scripts import script_counts
@@ -784,8 +791,10 @@ class _Lines:
         self.labels: list[str] = []
         self.rules: list[str] = []
         self.heads: dict[int, Line] = {}  # position -> the header cue split off before its text
-        self._words: dict[int, int] = {}
-        self._body_like: dict[int, bool] = {}
+        # set by measure()
+        self.word_counts: list[int] = []
+        self.paragraphs: list[bool] = []
+        self.sentence_ends: list[bool] = []
 
     def add(self, number: int, text: str, start: int, label: str, rule: str) -> int:
         self.numbers.append(number)
@@ -799,18 +808,29 @@ class _Lines:
         self.labels[at] = label
         self.rules[at] = rule
 
-    def words(self, at: int) -> int:
-        found = self._words.get(at)
-        if found is None:
-            found = self._words[at] = word_count(self.texts[at])
-        return found
-
-    def body_like(self, at: int) -> bool:
-        """is_body_like() of the line at this position."""
-        found = self._body_like.get(at)
-        if found is None:
-            found = self._body_like[at] = _paragraph(self.texts[at], self.words(at), self.cfg)
-        return found
+    def measure(self) -> None:
+        """Work out every line's word count, whether it is a paragraph (is_body_like) and
+        whether it ends a sentence."""
+        cfg, texts = self.cfg, self.texts
+        joined = "\n".join(texts)
+        if joined.isascii():
+            self.word_counts = ascii_word_counts(joined)
+        else:
+            self.word_counts = [word_count(text) for text in texts]
+        tails = [text[-_TAIL:] for text in texts]
+        ends = [bool(_ENDS_SENTENCE.search(tail)) for tail in tails]
+        self.sentence_ends = [
+            end or _mostly_unspaced(text) for end, text in zip(ends, texts, strict=True)
+        ]
+        teasers, least, long = cfg.teasers_not_paragraphs, cfg.min_body_words, cfg.long_line_words
+        self.paragraphs = [
+            not (teasers and ("..." in tail or "…" in tail) and bool(_TRUNCATED.search(tail)))
+            and (
+                words >= long
+                or (words >= least if end else _mostly_unspaced(text) and words >= 2 * least)
+            )
+            for text, tail, words, end in zip(texts, tails, self.word_counts, ends, strict=True)
+        ]
 
     def pieces(self, cut_citations: bool) -> list[Line]:
         out: list[Line] = []
@@ -855,8 +875,8 @@ def _body_like_lines(lines: list[int], doc: _Lines) -> list[int]:
             groups
             and numbers[groups[-1][-1]] == numbers[at] - 1
             and _LOWER_START.match(texts[at])
-            and doc.words(previous) >= _WRAPPED_LINE_WORDS
-            and not _ends_sentence(texts[previous])
+            and doc.word_counts[previous] >= _WRAPPED_LINE_WORDS
+            and not doc.sentence_ends[previous]
         ):
             groups[-1].append(at)
         else:
@@ -866,7 +886,7 @@ def _body_like_lines(lines: list[int], doc: _Lines) -> list[int]:
         at
         for group in groups
         if (
-            doc.body_like(group[0])
+            doc.paragraphs[group[0]]
             if len(group) == 1
             else is_body_like(" ".join(texts[at] for at in group), doc.cfg)
         )
@@ -978,30 +998,42 @@ def _split_lines(text: str, cfg: Config, run_date: dt.date) -> tuple[_Lines, lis
     with the positions of the lines still to label."""
     doc = _Lines(cfg)
     open_lines: list[int] = []
-    scanned = 0
-    for number, line in enumerate(text.split("\n")):
+    raw = text.split("\n")
+    numbers = [n for n, line in enumerate(raw) if line and not line.isspace()]
+    scan = cfg.header_scan_lines
+    for number in numbers[:scan]:
+        line = raw[number]
         stripped = line.strip()
-        if not stripped:
-            continue
         offset = line.index(stripped[0])
-        if scanned < cfg.header_scan_lines:
-            scanned += 1
-            found = _header_prefix(stripped, run_date)
-            if found:
-                label, prefix, rest = found
-                why = "header-cue-with-date" if label == "dateline" else "header-cue-without-date"
-                if rest:
-                    start = offset + stripped.index(rest, len(prefix))
-                    at = doc.add(number, rest, start, BODY, "")
-                    doc.heads[at] = Line(prefix, label, why, number, offset)
-                    open_lines.append(at)
-                else:
-                    doc.add(number, prefix, offset, label, why)
-                continue
-        if not _has_letter(stripped) and not _is_date_only(stripped, run_date):
+        found = _header_prefix(stripped, run_date)
+        if found:
+            label, prefix, after = found
+            why = "header-cue-with-date" if label == "dateline" else "header-cue-without-date"
+            if after:
+                start = offset + stripped.index(after, len(prefix))
+                at = doc.add(number, after, start, BODY, "")
+                doc.heads[at] = Line(prefix, label, why, number, offset)
+                open_lines.append(at)
+            else:
+                doc.add(number, prefix, offset, label, why)
+        elif not _has_letter(stripped) and not _is_date_only(stripped, run_date):
             doc.add(number, stripped, offset, "chrome", "no-letters")
-            continue
-        open_lines.append(doc.add(number, stripped, offset, BODY, ""))
+        else:
+            open_lines.append(doc.add(number, stripped, offset, BODY, ""))
+    # the other lines, a list at a time
+    rest = numbers[scan:]
+    texts = [raw[n].strip() for n in rest]
+    kept = [
+        _has_letter(line) or _is_date_only(line, run_date)
+        for line in texts  # letters or a date
+    ]
+    first = len(doc.texts)
+    doc.numbers += rest
+    doc.texts += texts
+    doc.starts += [raw[n].index(line[0]) for n, line in zip(rest, texts, strict=True)]
+    doc.labels += [BODY if keep else "chrome" for keep in kept]
+    doc.rules += ["" if keep else "no-letters" for keep in kept]
+    open_lines += [first + i for i, keep in enumerate(kept) if keep]
     return doc, open_lines
 
 
@@ -1024,7 +1056,9 @@ def segment(
     """
     comp = _compiled(cfg.rules)
     doc, open_lines = _split_lines(text, cfg, run_date)
+    doc.measure()
     texts, labels, relabel = doc.texts, doc.labels, doc.relabel
+    words, paragraph, sentence_end = doc.word_counts, doc.paragraphs, doc.sentence_ends
     count = len(texts)
 
     # Rules that need no zone first, so that a photo credit cannot pass as the first paragraph.
@@ -1032,7 +1066,7 @@ def segment(
     recurring: set[int] = set()
     if repeated:
         maybe = [at for at, hit in zip(open_lines, hits, strict=True) if not hit]
-        maybe = [at for at in maybe if not doc.body_like(at)]
+        maybe = [at for at in maybe if not paragraph[at]]
         keys = line_keys_of([texts[at] for at in maybe])
         recurring = {at for at, key in zip(maybe, keys, strict=True) if key in repeated}
     pending = []
@@ -1051,11 +1085,9 @@ def segment(
     ends = [at for at, rule in enumerate(doc.rules) if rule in ending] if ending else []
     body_like_set = set(body_like)
     prose = frozenset(
-        at
-        for at in pending
-        if at not in body_like_set and doc.words(at) >= 3 and _ends_sentence(texts[at])
+        at for at in pending if at not in body_like_set and words[at] >= 3 and sentence_end[at]
     )
-    block = _main_block(body_like, ends, cfg, doc.words, prose)
+    block = _main_block(body_like, ends, cfg, words.__getitem__, prose)
     if block:
         first_body, last_body = block
         body_like = [at for at in body_like if first_body <= at <= last_body]
@@ -1105,11 +1137,11 @@ def segment(
             continue  # the zoned rules apply before or after the body only
         zone = "header" if at < first_body else "tail"
         line = texts[at]
-        words = doc.words(at)
+        size = words[at]
         lower = None
         matched = False
         for rule, pattern, screen in zone_rules[zone]:
-            if rule.max_words and words > rule.max_words:
+            if rule.max_words and size > rule.max_words:
                 continue
             if screen is not None:
                 if lower is None:
@@ -1122,11 +1154,11 @@ def segment(
                 break
         if matched:
             continue
-        if at == closing and words >= 3 and _ends_sentence(line) and not doc.body_like(at):
+        if at == closing and size >= 3 and sentence_end[at] and not paragraph[at]:
             continue  # the article's closing line: a short sentence right after its last paragraph
         if zone == "header":
             header.append(at)
-        elif doc.body_like(at):
+        elif paragraph[at]:
             relabel(at, "chrome", "outside-main-text")
         else:
             relabel(at, "chrome", "short-line-after-body")
@@ -1135,7 +1167,7 @@ def segment(
     # (with a time, a place or a reading time beside it), is a dateline; a byline cue, a byline.
     for at in list(header):
         line = texts[at]
-        if comp.byline and comp.byline.match(line) and doc.words(at) <= cfg.max_byline_words:
+        if comp.byline and comp.byline.match(line) and words[at] <= cfg.max_byline_words:
             relabel(at, "byline", "byline-cue")
         elif not _DIGIT.search(line):  # both kinds of dateline hold a date, with a digit
             continue
@@ -1160,7 +1192,7 @@ def segment(
             and _is_name_like(texts[at])
         ):
             relabel(at, "byline", "name-after-title")
-        elif doc.body_like(at):
+        elif paragraph[at]:
             relabel(at, "chrome", "outside-main-text")
         else:
             relabel(at, "chrome", "short-line-before-body")
@@ -1179,14 +1211,14 @@ def segment(
     in_block = False
     for at in range(labels.index("related") if "related" in labels else count, count):
         label = labels[at]
-        if label == "related" and doc.words(at) <= 6:
+        if label == "related" and words[at] <= 6:
             in_block = True
         elif label in ("title", "byline"):
             in_block = False  # the article's own header: the list is over
         elif in_block and doc.rules[at] in ("date-only-line", "dated-header-line"):
             relabel(at, "related", "follows-related-heading")  # the date of a linked story
         elif in_block and label == BODY:
-            if doc.body_like(at) or _SENTENCE_END.search(texts[at]):
+            if paragraph[at] or _SENTENCE_END.search(texts[at]):
                 in_block = False
             else:
                 relabel(at, "related", "follows-related-heading")
@@ -1200,7 +1232,7 @@ def segment(
                 labels[at] == BODY
                 # an ASCII line folds to its words in lower case: as many as the title's, or
                 # it is not the title
-                and (not line.isascii() or doc.words(at) == title_words)
+                and (not line.isascii() or words[at] == title_words)
                 and _fold(line) == folded_title
             ):
                 relabel(at, "title-repeat", "repeats-title")

@@ -62,6 +62,7 @@ _ASCII_WORD = re.compile(r"\w+")
 _ASCII_IS_WORD = [chr(c).isalnum() or chr(c) == "_" for c in range(128)]
 # ASCII bytes -> the word characters kept, the rest turned into spaces (and upper case into lower)
 _ASCII_WORDS = bytes(c if c < 128 and _ASCII_IS_WORD[c] else 32 for c in range(256))
+# (the bytes of other characters become spaces too: see ascii_word_count)
 _ASCII_WORDS_LOWER = bytes(
     c + 32 if 65 <= c <= 90 else c if c < 128 and _ASCII_IS_WORD[c] else 32 for c in range(256)
 )
@@ -73,12 +74,13 @@ def ascii_words(line: str, lower: bool = False) -> bytes:
 
 
 def ascii_word_count(line: str) -> int:
-    r"""len(re.findall(r"\w+", line)) of an ASCII line."""
+    r"""len(re.findall(r"\w+", line)) of an ASCII line, or of a line whose other characters are
+    none of them word characters (their UTF-8 bytes all count as spaces)."""
     return len(line.encode().translate(_ASCII_WORDS).split())
 
 
 def ascii_word_counts(text: str) -> list[int]:
-    """ascii_word_count() of each line of an ASCII text."""
+    """ascii_word_count() of each line of a text."""
     return [len(line.split()) for line in text.encode().translate(_ASCII_WORDS_LINES).split(b"\n")]
 
 

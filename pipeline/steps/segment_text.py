@@ -155,6 +155,15 @@ _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 # Scripts written without spaces between words: about one word per four letters.
 _UNSPACED = regex.compile(r"[\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 _LETTER = regex.compile(r"\p{L}")
+# Characters beyond ASCII that are neither part of a word nor of those scripts (no-break space,
+# quotes, dashes, bullets ...), from the Latin-1 supplement and general punctuation: a line with
+# no others has its words counted as ASCII (see corpus.ascii_word_count).
+_PLAIN = "".join(
+    ch
+    for ch in map(chr, [*range(0xA0, 0xC0), 0xD7, 0xF7, *range(0x2000, 0x2070)])
+    if not (_WORD.match(ch) or _CJK.match(ch) or _UNSPACED.match(ch))
+)
+_NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{re.escape(_PLAIN)}]")
 # Every character of those scripts (Han, kana, Thai, Lao, Khmer, Myanmar) matches this, so a line
 # that it does not match has none: a quick screen before counting them.
 _MAYBE_WIDE = re.compile(r"[^\x00-\u0dff\u2000-\u206f]")
@@ -191,6 +200,8 @@ def word_count(line: str) -> int:
     and Myanmar (written without spaces) as a quarter."""
     if line.isascii():
         return ascii_word_count(line)  # the same words, counted faster
+    if not _NOT_PLAIN.search(line):  # ASCII and punctuation (quotes, dashes ...): no regex needed
+        return ascii_word_count(line)
     if not _MAYBE_WIDE.search(line):
         return len(_WORD.findall(line))
     return (
@@ -812,11 +823,15 @@ class _Lines:
         """Work out every line's word count, whether it is a paragraph (is_body_like) and
         whether it ends a sentence."""
         cfg, texts = self.cfg, self.texts
-        joined = "\n".join(texts)
-        if joined.isascii():
-            self.word_counts = ascii_word_counts(joined)
-        else:
-            self.word_counts = [word_count(text) for text in texts]
+        # the lines word_count() reads as ASCII counted together, the others one by one
+        plain = [text.isascii() or not _NOT_PLAIN.search(text) for text in texts]
+        counts = ascii_word_counts(
+            "\n".join(t if p else "" for t, p in zip(texts, plain, strict=True))
+        )
+        self.word_counts = [
+            count if p else word_count(text)
+            for count, p, text in zip(counts, plain, texts, strict=True)
+        ]
         tails = [text[-_TAIL:] for text in texts]
         ends = [bool(_ENDS_SENTENCE.search(tail)) for tail in tails]
         self.sentence_ends = [

@@ -427,6 +427,14 @@ def _spread(items: list[Any]) -> list[list[Any]]:
     return [items]
 
 
+def first_characters(pattern: str) -> frozenset[str] | None:
+    """The ASCII characters a match of the pattern can open with; None when it may open with any
+    character or match nothing."""
+    tree = _sre_parser.parse(pattern, 0)
+    found, empty = _first_of(list(tree.data), tree.state.flags)
+    return None if found is None or empty else frozenset(found)
+
+
 def _first_of(items: Any, flags: int) -> tuple[set[str] | None, bool]:
     """(the ASCII characters a sequence of parsed items can match first, None for any; whether
     it can match an empty string)."""

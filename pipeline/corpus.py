@@ -46,8 +46,8 @@ def line_keys_of(lines: list[str]) -> list[str]:
     # NFKC and case folding neither make nor remove a line break, and a line break (a starter)
     # stops every composition and reordering: the joined text folds line by line.
     return [
-        _key(ascii_words(folded) if folded.isascii() else _words(folded).encode())
-        for folded in _normalise(text).split("\n")
+        _key(ascii_words(folded) if folded.isascii() else joined_words(folded).encode())
+        for folded in fold_case(text).split("\n")
     ]
 
 
@@ -88,17 +88,19 @@ def ascii_word_counts(text: str) -> list[int]:
 _ASCII_WORDS_LINES = bytes(10 if c == 10 else b for c, b in enumerate(_ASCII_WORDS))
 
 
-def _normalise(text: str) -> str:
+def fold_case(text: str) -> str:
+    """NFKC normalisation and case folding (lower case for ASCII: the same)."""
     return text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
 
 
-def _words(folded: str) -> str:
+def joined_words(folded: str) -> str:
+    """The words of a folded text joined by single spaces."""
     return " ".join((_ASCII_WORD if folded.isascii() else _WORD).findall(folded))
 
 
 def fold_line(line: str) -> str:
     """The words of a line, NFKC-normalised and case-folded, joined by single spaces."""
-    return _words(_normalise(line))
+    return joined_words(fold_case(line))
 
 
 def _has_word(line: str) -> bool:

@@ -41,6 +41,7 @@ import yaml
 from pipeline.corpus import (
     ascii_word_count,
     ascii_word_counts,
+    fold_case,
     fold_line,
     line_key,
     line_keys_of,
@@ -1249,13 +1250,17 @@ def segment(
     if title is not None:
         folded_title = _fold(title)
         title_words = len(folded_title.split())
+        # a line folds to the title only if its folded text holds the title's first word
+        title_opening = folded_title.split(" ", 1)[0]
         for at in pending:
             line = texts[at]
             if (
                 labels[at] == BODY
                 # an ASCII line folds to its words in lower case: as many as the title's, or
                 # it is not the title
-                and (not line.isascii() or words[at] == title_words)
+                and (
+                    words[at] == title_words if line.isascii() else title_opening in fold_case(line)
+                )
                 and _fold(line) == folded_title
             ):
                 relabel(at, "title-repeat", "repeats-title")

@@ -857,19 +857,21 @@ class _Lines:
         ]
 
     def pieces(self, cut_citations: bool) -> list[Line]:
-        out: list[Line] = []
-        heads = self.heads
-        for at, (number, text, start, label, rule) in enumerate(
-            zip(self.numbers, self.texts, self.starts, self.labels, self.rules, strict=True)
-        ):
-            if heads and at in heads:
-                out.append(heads[at])
-            piece = Line(text, label, rule, number, start)
-            if cut_citations and label == BODY and "[" in text:
-                out.extend(_cut_citations(piece))
-            else:
-                out.append(piece)
-        return out
+        """Every labelled piece in order: a header cue before its line's text, citation markers
+        after the body text they were cut from."""
+        fields = zip(self.texts, self.labels, self.rules, self.numbers, self.starts, strict=True)
+        out = [Line(*piece) for piece in fields]
+        cut = [
+            at
+            for at, (text, label) in enumerate(zip(self.texts, self.labels, strict=True))
+            if cut_citations and label == BODY and "[" in text
+        ]
+        if not self.heads and not cut:
+            return out
+        more: dict[int, list[Line]] = {at: [head, out[at]] for at, head in self.heads.items()}
+        for at in cut:
+            more[at] = [*more.get(at, [])[:-1], *_cut_citations(out[at])]
+        return [piece for at, line in enumerate(out) for piece in more.get(at, [line])]
 
 
 def _paragraph(line: str, words: int, cfg: Config) -> bool:

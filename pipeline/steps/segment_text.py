@@ -834,9 +834,8 @@ class _Lines:
         cfg, texts = self.cfg, self.texts
         # the lines word_count() reads as ASCII counted together, the others one by one
         plain = [text.isascii() or not _NOT_PLAIN.search(text) for text in texts]
-        counts = ascii_word_counts(
-            "\n".join(t if p else "" for t, p in zip(texts, plain, strict=True))
-        )
+        joined = "\n".join(text if p else "" for text, p in zip(texts, plain, strict=True))
+        counts = ascii_word_counts(joined) if texts else []
         self.word_counts = [
             count if p else word_count(text)
             for count, p, text in zip(counts, plain, texts, strict=True)

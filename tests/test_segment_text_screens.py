@@ -4,6 +4,7 @@ letters, and the anchored rules tried by a line's first character."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import sys
 
@@ -132,3 +133,8 @@ def test_a_back_reference_turns_the_screen_off():
     assert _compiled(SYNTHETIC).start_by_char is None
     no_backref = Rules(rules=tuple(r for r in SYNTHETIC.rules if r.name != "backref"))
     assert _compiled(no_backref).start_by_char is not None
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "   \n\t", "\u3000"])
+def test_a_blank_text_has_no_pieces_and_no_title(cfg, text):
+    assert segment_text.segment(text, cfg.segment_text, dt.date(2026, 11, 21)) == ([], None)

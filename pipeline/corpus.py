@@ -46,7 +46,7 @@ def line_keys_of(lines: list[str]) -> list[str]:
     # NFKC and case folding neither make nor remove a line break, and a line break (a starter)
     # stops every composition and reordering: the joined text folds line by line.
     return [
-        _key(ascii_words(folded) if folded.isascii() else joined_words(folded).encode())
+        _key(ascii_words(folded) if not NOT_PLAIN.search(folded) else joined_words(folded).encode())
         for folded in fold_case(text).split("\n")
     ]
 
@@ -68,8 +68,20 @@ _ASCII_WORDS_LOWER = bytes(
 )
 
 
+# Characters beyond ASCII that are not part of a word (no-break space, quotes, dashes, bullets
+# ...), from the Latin-1 supplement and general punctuation: the words of a line with no other
+# characters are its ASCII words (ascii_words, ascii_word_count).
+PLAIN_PUNCTUATION = "".join(
+    ch
+    for ch in map(chr, [*range(0xA0, 0xC0), 0xD7, 0xF7, *range(0x2000, 0x2070)])
+    if not _WORD.match(ch)
+)
+NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{re.escape(PLAIN_PUNCTUATION)}]")
+
+
 def ascii_words(line: str, lower: bool = False) -> bytes:
-    r"""The words (\w+) of an ASCII line, joined by single spaces; in lower case if asked."""
+    r"""The words (\w+) of an ASCII line (or one whose other characters are plain punctuation),
+    joined by single spaces; in lower case if asked."""
     return b" ".join(line.encode().translate(_ASCII_WORDS_LOWER if lower else _ASCII_WORDS).split())
 
 

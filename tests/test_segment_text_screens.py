@@ -11,6 +11,7 @@ import sys
 import pytest
 import regex
 
+from pipeline.corpus import PLAIN_PUNCTUATION
 from pipeline.steps import segment_text
 from pipeline.steps.segment_text import (
     Rule,
@@ -39,9 +40,9 @@ def test_every_han_kana_or_thai_letter_passes_the_script_screen():
 
 
 def test_plain_punctuation_holds_no_word_character():
-    assert "’" in segment_text._PLAIN and "\u00a0" in segment_text._PLAIN
-    assert "\u200d" not in segment_text._PLAIN  # a joiner is part of a word
-    for ch in segment_text._PLAIN:
+    assert "’" in PLAIN_PUNCTUATION and "\u00a0" in PLAIN_PUNCTUATION
+    assert "\u200d" not in PLAIN_PUNCTUATION  # a joiner is part of a word
+    for ch in PLAIN_PUNCTUATION:
         assert not WORD.match(ch) and not CJK.match(ch) and not UNSPACED.match(ch)
 
 

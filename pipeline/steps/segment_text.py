@@ -39,6 +39,7 @@ import regex
 import yaml
 
 from pipeline.corpus import (
+    NOT_PLAIN,
     ascii_word_count,
     ascii_word_counts,
     fold_case,
@@ -156,15 +157,6 @@ _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 # Scripts written without spaces between words: about one word per four letters.
 _UNSPACED = regex.compile(r"[\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 _LETTER = regex.compile(r"\p{L}")
-# Characters beyond ASCII that are neither part of a word nor of those scripts (no-break space,
-# quotes, dashes, bullets ...), from the Latin-1 supplement and general punctuation: a line with
-# no others has its words counted as ASCII (see corpus.ascii_word_count).
-_PLAIN = "".join(
-    ch
-    for ch in map(chr, [*range(0xA0, 0xC0), 0xD7, 0xF7, *range(0x2000, 0x2070)])
-    if not (_WORD.match(ch) or _CJK.match(ch) or _UNSPACED.match(ch))
-)
-_NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{re.escape(_PLAIN)}]")
 # Every character of those scripts (Han, kana, Thai, Lao, Khmer, Myanmar) matches this, so a line
 # that it does not match has none: a quick screen before counting them.
 _MAYBE_WIDE = re.compile(r"[^\x00-\u0dff\u2000-\u206f]")
@@ -201,7 +193,7 @@ def word_count(line: str) -> int:
     and Myanmar (written without spaces) as a quarter."""
     if line.isascii():
         return ascii_word_count(line)  # the same words, counted faster
-    if not _NOT_PLAIN.search(line):  # ASCII and punctuation (quotes, dashes ...): no regex needed
+    if not NOT_PLAIN.search(line):  # ASCII and punctuation (quotes, dashes ...): no regex needed
         return ascii_word_count(line)
     if not _MAYBE_WIDE.search(line):
         return len(_WORD.findall(line))
@@ -833,7 +825,7 @@ class _Lines:
         whether it ends a sentence."""
         cfg, texts = self.cfg, self.texts
         # the lines word_count() reads as ASCII counted together, the others one by one
-        plain = [text.isascii() or not _NOT_PLAIN.search(text) for text in texts]
+        plain = [text.isascii() or not NOT_PLAIN.search(text) for text in texts]
         joined = "\n".join(text if p else "" for text, p in zip(texts, plain, strict=True))
         counts = ascii_word_counts(joined) if texts else []
         self.word_counts = [

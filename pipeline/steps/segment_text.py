@@ -152,7 +152,6 @@ def load_rules(path: str | Path) -> Any:
 
 
 _WORD = regex.compile(r"\w+")
-_ASCII_WORD = re.compile(r"\w+")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 # Scripts written without spaces between words: about one word per four letters.
 _UNSPACED = regex.compile(r"[\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
@@ -180,11 +179,6 @@ def _mostly_unspaced(line: str) -> bool:
     if line.isascii() or not _MAYBE_WIDE.search(line):
         return False
     return len(_UNSPACED.findall(line)) * 2 > len(_LETTER.findall(line))
-
-
-def _ends_sentence(line: str) -> bool:
-    """Final punctuation, or a script that writes none (its line end is a sentence end)."""
-    return bool(_ENDS_SENTENCE.search(line[-_TAIL:])) or _mostly_unspaced(line)
 
 
 @lru_cache(maxsize=8192)
@@ -834,10 +828,14 @@ class _Lines:
         ]
         tails = [text[-_TAIL:] for text in texts]
         ends = [bool(_ENDS_SENTENCE.search(tail)) for tail in tails]
+        # a sentence ends with final punctuation, or at the line's end in a script that writes
+        # none (Thai ...)
         self.sentence_ends = [
             end or _mostly_unspaced(text) for end, text in zip(ends, texts, strict=True)
         ]
         teasers, least, long = cfg.teasers_not_paragraphs, cfg.min_body_words, cfg.long_line_words
+        # as _body_like() (a teaser cut short with "..." is no paragraph; every such line has
+        # "..." or "…" in its tail)
         self.paragraphs = [
             not (teasers and ("..." in tail or "…" in tail) and bool(_TRUNCATED.search(tail)))
             and (
@@ -863,22 +861,6 @@ class _Lines:
         for at in cut:
             more[at] = [*more.get(at, [])[:-1], *_cut_citations(out[at])]
         return [piece for at, line in enumerate(out) for piece in more.get(at, [line])]
-
-
-def _paragraph(line: str, words: int, cfg: Config) -> bool:
-    """is_body_like() of a line whose words are counted."""
-    tail = line[-_TAIL:]
-    if (
-        cfg.teasers_not_paragraphs
-        and ("..." in tail or "…" in tail)  # every truncated line ends so
-        and _TRUNCATED.search(tail)
-    ):
-        return False
-    if words >= cfg.long_line_words:
-        return True
-    if _ENDS_SENTENCE.search(tail):
-        return words >= cfg.min_body_words
-    return _mostly_unspaced(line) and words >= 2 * cfg.min_body_words
 
 
 def _body_like_lines(lines: list[int], doc: _Lines) -> list[int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -30,13 +31,96 @@ def source_group(source_path: str) -> str:
 
 def line_key(line: str) -> str:
     """A short key for a line, the same for case, spacing and punctuation variants."""
-    folded = " ".join(_WORD.findall(unicodedata.normalize("NFKC", line).casefold()))
-    return hashlib.blake2b(folded.encode(), digest_size=8).hexdigest()
+    if line.isascii():
+        return _key(ascii_words(line, lower=True))
+    return _key(fold_line(line).encode())
+
+
+def line_keys_of(lines: list[str]) -> list[str]:
+    """line_key() of each line (none holding a line break), the lines normalised together."""
+    if not lines:
+        return []
+    text = "\n".join(lines)
+    if text.isascii():
+        return [_key(ascii_words(line, lower=True)) for line in lines]
+    # NFKC and case folding neither make nor remove a line break, and a line break (a starter)
+    # stops every composition and reordering: the joined text folds line by line.
+    return [
+        _key(ascii_words(folded) if not NOT_PLAIN.search(folded) else joined_words(folded).encode())
+        for folded in fold_case(text).split("\n")
+    ]
 
 
 def line_keys(text: str) -> list[str]:
     """Sorted distinct keys of a text's non-blank lines that have a word in them."""
-    return sorted({line_key(ln) for ln in text.split("\n") if _WORD.search(ln)})
+    return sorted(set(line_keys_of([ln for ln in text.split("\n") if _has_word(ln)])))
+
+
+# On ASCII text the word characters (\w) are the letters, the digits and "_"; NFKC leaves ASCII
+# as it is and case folding is lower case there.
+_ASCII_WORD = re.compile(r"\w+")
+_ASCII_IS_WORD = [chr(c).isalnum() or chr(c) == "_" for c in range(128)]
+# ASCII bytes -> the word characters kept, the rest turned into spaces (and upper case into lower)
+_ASCII_WORDS = bytes(c if c < 128 and _ASCII_IS_WORD[c] else 32 for c in range(256))
+# (the bytes of other characters become spaces too: see ascii_word_count)
+_ASCII_WORDS_LOWER = bytes(
+    c + 32 if 65 <= c <= 90 else c if c < 128 and _ASCII_IS_WORD[c] else 32 for c in range(256)
+)
+
+
+# Characters beyond ASCII that are not part of a word (no-break space, quotes, dashes, bullets
+# ...), from the Latin-1 supplement and general punctuation: the words of a line with no other
+# characters are its ASCII words (ascii_words, ascii_word_count).
+PLAIN_PUNCTUATION = "".join(
+    ch
+    for ch in map(chr, [*range(0xA0, 0xC0), 0xD7, 0xF7, *range(0x2000, 0x2070)])
+    if not _WORD.match(ch)
+)
+NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{re.escape(PLAIN_PUNCTUATION)}]")
+
+
+def ascii_words(line: str, lower: bool = False) -> bytes:
+    r"""The words (\w+) of an ASCII line (or one whose other characters are plain punctuation),
+    joined by single spaces; in lower case if asked."""
+    return b" ".join(line.encode().translate(_ASCII_WORDS_LOWER if lower else _ASCII_WORDS).split())
+
+
+def ascii_word_count(line: str) -> int:
+    r"""len(re.findall(r"\w+", line)) of an ASCII line, or of a line whose other characters are
+    none of them word characters (their UTF-8 bytes all count as spaces)."""
+    return len(line.encode().translate(_ASCII_WORDS).split())
+
+
+def ascii_word_counts(text: str) -> list[int]:
+    """ascii_word_count() of each line of a text."""
+    return [len(line.split()) for line in text.encode().translate(_ASCII_WORDS_LINES).split(b"\n")]
+
+
+# ... keeping the line breaks
+_ASCII_WORDS_LINES = bytes(10 if c == 10 else b for c, b in enumerate(_ASCII_WORDS))
+
+
+def fold_case(text: str) -> str:
+    """NFKC normalisation and case folding (lower case for ASCII: the same)."""
+    return text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
+
+
+def joined_words(folded: str) -> str:
+    """The words of a folded text joined by single spaces."""
+    return " ".join((_ASCII_WORD if folded.isascii() else _WORD).findall(folded))
+
+
+def fold_line(line: str) -> str:
+    """The words of a line, NFKC-normalised and case-folded, joined by single spaces."""
+    return joined_words(fold_case(line))
+
+
+def _has_word(line: str) -> bool:
+    return bool((_ASCII_WORD if line.isascii() else _WORD).search(line))
+
+
+def _key(folded: bytes) -> str:
+    return hashlib.blake2b(folded, digest_size=8).hexdigest()
 
 
 def text_key(text: str) -> str:

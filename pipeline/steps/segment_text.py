@@ -25,9 +25,9 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import importlib
 import itertools
 import re
-import unicodedata
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -38,7 +38,16 @@ from typing import Any, Literal
 import regex
 import yaml
 
-from pipeline.corpus import line_key, lookup
+from pipeline.corpus import (
+    NOT_PLAIN,
+    ascii_word_count,
+    ascii_word_counts,
+    fold_case,
+    fold_line,
+    line_key,
+    line_keys_of,
+    lookup,
+)
 from pipeline.record import BODY, Document, Drop, Line
 from pipeline.steps import Context, StepOutput, dates
 from pipeline.unicode_scripts import script_counts
@@ -143,11 +152,13 @@ def load_rules(path: str | Path) -> Any:
 
 
 _WORD = regex.compile(r"\w+")
-_ASCII_WORD = re.compile(r"\w+")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 # Scripts written without spaces between words: about one word per four letters.
 _UNSPACED = regex.compile(r"[\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 _LETTER = regex.compile(r"\p{L}")
+# Every character of those scripts (Han, kana, Thai, Lao, Khmer, Myanmar) matches this, so a line
+# that it does not match has none: a quick screen before counting them.
+_MAYBE_WIDE = re.compile(r"[^\x00-\u0dff\u2000-\u206f]")
 _SENTENCE_END = regex.compile(r"[.!?…。！？؟।۔](?:[\"'”’»)\]]*)(?:\s|$)")
 _ENDS_SENTENCE = re.compile(  # plain character classes: `re` reads them alike, faster
     r"[.!?…。！？؟।۔:;][\"'”’»)\]]*$"
@@ -165,14 +176,9 @@ _NAME_TOKEN = regex.compile(r"\p{Lu}[\p{L}'’.-]*")
 
 def _mostly_unspaced(line: str) -> bool:
     """Most letters are of a script written without spaces or sentence punctuation (Thai ...)."""
-    if line.isascii():
+    if line.isascii() or not _MAYBE_WIDE.search(line):
         return False
     return len(_UNSPACED.findall(line)) * 2 > len(_LETTER.findall(line))
-
-
-def _ends_sentence(line: str) -> bool:
-    """Final punctuation, or a script that writes none (its line end is a sentence end)."""
-    return bool(_ENDS_SENTENCE.search(line[-_TAIL:])) or _mostly_unspaced(line)
 
 
 @lru_cache(maxsize=8192)
@@ -180,7 +186,11 @@ def word_count(line: str) -> int:
     """Words in a line; CJK characters count as half a word each, letters of Thai, Lao, Khmer
     and Myanmar (written without spaces) as a quarter."""
     if line.isascii():
-        return len(_ASCII_WORD.findall(line))  # the same words: `re` is faster on ASCII
+        return ascii_word_count(line)  # the same words, counted faster
+    if not NOT_PLAIN.search(line):  # ASCII and punctuation (quotes, dashes ...): no regex needed
+        return ascii_word_count(line)
+    if not _MAYBE_WIDE.search(line):
+        return len(_WORD.findall(line))
     return (
         len(_WORD.findall(line)) + len(_CJK.findall(line)) // 2 + len(_UNSPACED.findall(line)) // 4
     )
@@ -221,6 +231,8 @@ class _Compiled:
     zoned: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str], re.Pattern[str] | None]]
     # short lines already matched: line -> the rule (or None)
     remembered: dict[str, Rule | None] = field(default_factory=dict)
+    # any_zone_start by the line's first character, when it is ASCII (see _start_screens)
+    start_by_char: dict[str, re.Pattern[str] | None] | None = None
 
 
 def _contains_screen(rule: Rule) -> re.Pattern[str] | None:
@@ -303,7 +315,9 @@ def compile_rules(rules: Rules) -> _Compiled:
     compiled = [(r, _matcher(r), _contains_screen(r)) for r in rules.rules]
     any_zone = [(r, p, c) for r, p, c in compiled if r.zone == "any"]
     start, contains, covered = _screens([(r, p) for r, p, _ in any_zone])
+    anchored = [p for p, _ in _anchored([(r, p) for r, p, _ in any_zone])]
     return _Compiled(
+        start_by_char=_start_screens(anchored) if anchored else None,
         rules=[(r, p) for r, p, _ in compiled],
         ending_rules=frozenset(r.name for r in rules.rules if r.ends_body),
         byline=byline,
@@ -316,6 +330,179 @@ def compile_rules(rules: Rules) -> _Compiled:
         ),
         zoned=[(r, p, c) for r, p, c in compiled if r.zone != "any"],
     )
+
+
+def _stdlib_module(name: str, before_3_11: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ImportError:  # pragma: no cover - Python 3.10
+        return importlib.import_module(before_3_11)
+
+
+# The standard library's regular expression parser and compiler: they tell which alternatives of
+# the anchored rules a line can match from its first character on.
+_sre_parser = _stdlib_module("re._parser", "sre_parse")
+_sre_compiler = _stdlib_module("re._compiler", "sre_compile")
+_sre = _stdlib_module("re._constants", "sre_constants")
+_ASCII = tuple(chr(c) for c in range(128))
+# A pattern spread into more alternatives than this is tried whole.
+_MAX_ALTERNATIVES = 2000
+
+
+def _start_screens(patterns: list[str]) -> dict[str, re.Pattern[str] | None] | None:
+    """For each ASCII character, the alternatives of the anchored patterns (tried at a line's
+    start) that a line opening with it can match, as one pattern (None: none can): the same
+    answer as all the patterns, fewer tried. None when a pattern is beyond this reading (a back
+    reference, an unknown construct): then every line is tried with all of them.
+
+    A choice at a pattern's start ("^(?:more:|related|...)") is spread into one alternative per
+    branch; each alternative's possible first characters are read from its parsed form."""
+    if any(_BACK_REFERENCE.search(p) for p in patterns):
+        return None
+    try:
+        units: list[tuple[Any, Any, set[str] | None]] = []
+        for pattern in patterns:
+            tree = _sre_parser.parse(pattern, 0)
+            alternatives = _spread(list(tree.data))
+            if len(alternatives) > _MAX_ALTERNATIVES:
+                alternatives = [list(tree.data)]
+            for items in alternatives:
+                first, empty = _first_of(items, tree.state.flags)
+                units.append((tree.state, items, None if empty else first))
+        screens: dict[str, re.Pattern[str] | None] = {}
+        made: dict[tuple[int, ...], re.Pattern[str] | None] = {}
+        for ch in _ASCII:
+            chosen = tuple(i for i, u in enumerate(units) if u[2] is None or ch in u[2])
+            if chosen not in made:
+                made[chosen] = _joined([units[i] for i in chosen]) if chosen else None
+            screens[ch] = made[chosen]
+        return screens
+    except Exception:  # a form this reading does not know: no screen, every rule is tried
+        return None
+
+
+_BACK_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+
+def _joined(units: list[tuple[Any, Any, set[str] | None]]) -> re.Pattern[str]:
+    """One pattern trying the parsed alternatives in turn."""
+    state = max((u[0] for u in units), key=lambda st: st.groups)
+    branch = [_sre_parser.SubPattern(state, items) for _, items, _ in units]
+    tree = _sre_parser.SubPattern(state, [(_sre.BRANCH, (None, branch))])
+    pattern: re.Pattern[str] = _sre_compiler.compile(tree, 0)
+    return pattern
+
+
+def _spread(items: list[Any]) -> list[list[Any]]:
+    """Sequences of parsed items that match, together, what the sequence matches: a choice
+    first in it (after anchors, in groups that capture nothing) becomes one sequence a branch."""
+    for i, (op, av) in enumerate(items):
+        if op is _sre.AT:
+            continue
+        if op is _sre.BRANCH:
+            out = []
+            for branch in av[1]:
+                out += _spread(items[:i] + list(branch) + items[i + 1 :])
+                if len(out) > _MAX_ALTERNATIVES:
+                    break
+            return out
+        if op is _sre.SUBPATTERN and av[0] is None:
+            _group, add, remove, sub = av
+            spread = [_sre_parser.SubPattern(sub.state, inner) for inner in _spread(list(sub))]
+            return [[*items[:i], (op, (None, add, remove, one)), *items[i + 1 :]] for one in spread]
+        break
+    return [items]
+
+
+def first_characters(pattern: str) -> frozenset[str] | None:
+    """The ASCII characters a match of the pattern can open with; None when it may open with any
+    character or match nothing."""
+    tree = _sre_parser.parse(pattern, 0)
+    found, empty = _first_of(list(tree.data), tree.state.flags)
+    return None if found is None or empty else frozenset(found)
+
+
+def _first_of(items: Any, flags: int) -> tuple[set[str] | None, bool]:
+    """(the ASCII characters a sequence of parsed items can match first, None for any; whether
+    it can match an empty string)."""
+    out: set[str] = set()
+    for op, av in items:
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue  # takes no character
+        if op in (_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN, _sre.CATEGORY):
+            one = _one_character(op, av, flags)
+            return (None if one is None else out | one), False
+        if op is _sre.SUBPATTERN:
+            _group, add, remove, sub = av
+            found, empty = _first_of(sub, (flags | add) & ~remove)
+        elif op is _sre.BRANCH:
+            found, empty = set(), False
+            for branch in av[1]:
+                more, more_empty = _first_of(branch, flags)
+                if more is None:
+                    return None, False
+                found |= more
+                empty = empty or more_empty
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            low, _high, sub = av
+            found, empty = _first_of(sub, flags)
+            empty = empty or low == 0
+        else:  # any character, a back reference ...: anything may come first
+            return None, False
+        if found is None:
+            return None, False
+        out |= found
+        if not empty:
+            return out, False
+    return out, True
+
+
+_CLASS_OF_CATEGORY = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
+}
+
+
+def _one_character(op: Any, av: Any, flags: int) -> set[str] | None:
+    """The ASCII characters that one parsed single-character item matches, each tried."""
+    if op is _sre.LITERAL:
+        written = re.escape(chr(av))
+    elif op is _sre.NOT_LITERAL:
+        written = f"[^{re.escape(chr(av))}]"
+    elif op is _sre.CATEGORY:
+        written = _CLASS_OF_CATEGORY[str(av)]
+    else:  # a character class
+        parts: list[str] = []
+        for kind, value in av:
+            if kind is _sre.NEGATE:
+                parts.insert(0, "^")
+            elif kind is _sre.LITERAL:
+                parts.append(re.escape(chr(value)))
+            elif kind is _sre.RANGE:
+                parts.append(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+            elif kind is _sre.CATEGORY:
+                parts.append(_CLASS_OF_CATEGORY[str(value)])
+            else:
+                return None
+        written = f"[{''.join(parts)}]"
+    one = re.compile(written, flags & (re.IGNORECASE | re.ASCII))
+    return {ch for ch in _ASCII if one.fullmatch(ch)}
+
+
+def _starts_like_rule(comp: _Compiled, line: str) -> bool:
+    """Whether a rule anchored at the line's start matches it (any_zone_start.match)."""
+    start = comp.any_zone_start
+    if start is None:
+        return False
+    first = line[:1]
+    if comp.start_by_char is None or not first or not first.isascii():
+        return bool(start.match(line))
+    screen = comp.start_by_char[first]
+    return bool(screen and screen.match(line))
 
 
 _CACHE: dict[int, tuple[Rules, _Compiled]] = {}
@@ -421,7 +608,7 @@ def _match_any_zone_rule(line: str, comp: _Compiled, holds: bool | None = None) 
     if comp.any_zone_screened:
         if holds is None:
             holds = bool(comp.any_zone_contains and comp.any_zone_contains.search(line.lower()))
-        if not holds and not (comp.any_zone_start and comp.any_zone_start.match(line)):
+        if not holds and not _starts_like_rule(comp, line):
             return None
     words = word_count(line)
     lower = line.lower()
@@ -481,7 +668,8 @@ def _pick_title(lines: list[tuple[int, str]], comp: _Compiled, cfg: Config) -> i
 
 
 def _fold(text: str) -> str:
-    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+    """The words of a text, NFKC-normalised and case-folded, joined by single spaces."""
+    return fold_line(text)
 
 
 # What may follow a date on a header line: a time and a time zone.
@@ -501,7 +689,7 @@ def date_at(text: str, start: int, run_date: dt.date) -> int | None:
     """
     rest = text[start:]
     lead = len(rest) - len(rest.lstrip(_JOINERS))
-    found = dates.find_dates(rest, run_date)
+    found = _dates_in(rest, run_date)
     if not found or found[0].start != lead:
         return None
     end = start + found[0].end
@@ -538,7 +726,14 @@ def _dated_line(line: str, run_date: dt.date, max_words: int) -> bool:
         return False
     if not _DIGIT.search(line):
         return False
-    return any(match.readings for match in dates.find_dates(line, run_date))
+    return any(match.readings for match in _dates_in(line, run_date))
+
+
+@lru_cache(maxsize=8192)
+def _dates_in(text: str, run_date: dt.date) -> tuple[dates.DateMatch, ...]:
+    """dates.find_dates(), remembered: a header line is read both as a date alone and as a line
+    that carries a date."""
+    return tuple(dates.find_dates(text, run_date))
 
 
 def cue_label(line: str, rules: Rules, run_date: dt.date, max_byline_words: int) -> str | None:
@@ -589,36 +784,116 @@ _LOWER_START = regex.compile(r"[\p{Ll}]")
 _WRAPPED_LINE_WORDS = 6
 
 
-def _body_like_lines(lines: list[int], text_of: Callable[[int], str], cfg: Config) -> list[int]:
+class _Lines:
+    """The non-blank lines of one text, by position: what each one's last piece says (its text,
+    label and rule) and its features, each worked out once (word count, paragraph, sentence end).
+    """
+
+    def __init__(self, cfg: Config) -> None:
+        self.cfg = cfg
+        self.numbers: list[int] = []  # line number of each position
+        self.texts: list[str] = []
+        self.starts: list[int] = []
+        self.labels: list[str] = []
+        self.rules: list[str] = []
+        self.heads: dict[int, Line] = {}  # position -> the header cue split off before its text
+        # set by measure()
+        self.word_counts: list[int] = []
+        self.paragraphs: list[bool] = []
+        self.sentence_ends: list[bool] = []
+
+    def add(self, number: int, text: str, start: int, label: str, rule: str) -> int:
+        self.numbers.append(number)
+        self.texts.append(text)
+        self.starts.append(start)
+        self.labels.append(label)
+        self.rules.append(rule)
+        return len(self.texts) - 1
+
+    def relabel(self, at: int, label: str, rule: str) -> None:
+        self.labels[at] = label
+        self.rules[at] = rule
+
+    def measure(self) -> None:
+        """Work out every line's word count, whether it is a paragraph (is_body_like) and
+        whether it ends a sentence."""
+        cfg, texts = self.cfg, self.texts
+        # the lines word_count() reads as ASCII counted together, the others one by one
+        plain = [text.isascii() or not NOT_PLAIN.search(text) for text in texts]
+        joined = "\n".join(text if p else "" for text, p in zip(texts, plain, strict=True))
+        counts = ascii_word_counts(joined) if texts else []
+        self.word_counts = [
+            count if p else word_count(text)
+            for count, p, text in zip(counts, plain, texts, strict=True)
+        ]
+        tails = [text[-_TAIL:] for text in texts]
+        ends = [bool(_ENDS_SENTENCE.search(tail)) for tail in tails]
+        # a sentence ends with final punctuation, or at the line's end in a script that writes
+        # none (Thai ...)
+        self.sentence_ends = [
+            end or _mostly_unspaced(text) for end, text in zip(ends, texts, strict=True)
+        ]
+        teasers, least, long = cfg.teasers_not_paragraphs, cfg.min_body_words, cfg.long_line_words
+        # as _body_like() (a teaser cut short with "..." is no paragraph; every such line has
+        # "..." or "…" in its tail)
+        self.paragraphs = [
+            not (teasers and ("..." in tail or "…" in tail) and bool(_TRUNCATED.search(tail)))
+            and (
+                words >= long
+                or (words >= least if end else _mostly_unspaced(text) and words >= 2 * least)
+            )
+            for text, tail, words, end in zip(texts, tails, self.word_counts, ends, strict=True)
+        ]
+
+    def pieces(self, cut_citations: bool) -> list[Line]:
+        """Every labelled piece in order: a header cue before its line's text, citation markers
+        after the body text they were cut from."""
+        fields = zip(self.texts, self.labels, self.rules, self.numbers, self.starts, strict=True)
+        out = [Line(*piece) for piece in fields]
+        cut = [
+            at
+            for at, (text, label) in enumerate(zip(self.texts, self.labels, strict=True))
+            if cut_citations and label == BODY and "[" in text
+        ]
+        if not self.heads and not cut:
+            return out
+        more: dict[int, list[Line]] = {at: [head, out[at]] for at, head in self.heads.items()}
+        for at in cut:
+            more[at] = [*more.get(at, [])[:-1], *_cut_citations(out[at])]
+        return [piece for at, line in enumerate(out) for piece in more.get(at, [line])]
+
+
+def _body_like_lines(lines: list[int], doc: _Lines) -> list[int]:
     """Lines that are paragraphs, judging hard-wrapped paragraphs whole: a line that does not end
     a sentence, followed directly by one that starts in lower case, continues on it."""
+    numbers, texts = doc.numbers, doc.texts
     groups: list[list[int]] = []
-    previous = ""
-    for number in lines:
-        text = text_of(number)
+    previous = -1
+    for at in lines:
         if (
             groups
-            and groups[-1][-1] == number - 1
-            and _LOWER_START.match(text)
-            and word_count(previous) >= _WRAPPED_LINE_WORDS
-            and not _ends_sentence(previous)
+            and numbers[groups[-1][-1]] == numbers[at] - 1
+            and _LOWER_START.match(texts[at])
+            and doc.word_counts[previous] >= _WRAPPED_LINE_WORDS
+            and not doc.sentence_ends[previous]
         ):
-            groups[-1].append(number)
+            groups[-1].append(at)
         else:
-            groups.append([number])
-        previous = text
+            groups.append([at])
+        previous = at
     return [
-        n
+        at
         for group in groups
-        if is_body_like(
-            text_of(group[0]) if len(group) == 1 else " ".join(map(text_of, group)), cfg
+        if (
+            doc.paragraphs[group[0]]
+            if len(group) == 1
+            else is_body_like(" ".join(texts[at] for at in group), doc.cfg)
         )
-        for n in group
+        for at in group
     ]
 
 
 def _main_block(
-    order: list[int],
     good: list[int],
     ends: list[int],
     cfg: Config,
@@ -627,29 +902,27 @@ def _main_block(
 ) -> tuple[int, int] | None:
     """First and last line of the article: the block of body-like lines with the most words,
     joined by neighbouring blocks of a similar size. Blocks are split by long runs of other lines
-    (menus, link lists) and by lines that end the article (a comment section's heading)."""
+    (menus, link lists) and by lines that end the article (a comment section's heading).
+
+    Lines are given by their position among the text's non-blank lines."""
     if not good:
         return None
-    position = {n: i for i, n in enumerate(order)}
     blocks: list[list[int]] = [[good[0]]]
     for number in good[1:]:
         previous = blocks[-1][-1]
-        gap = position[number] - position[previous] - 1
+        gap = number - previous - 1
         if gap > cfg.max_gap_lines or any(previous < end < number for end in ends):
             blocks.append([])
         blocks[-1].append(number)
     # A block weighs its words times its density (the share of its lines that are paragraphs):
     # an article is paragraph after paragraph, a teaser list or comment thread is not.
-    prose_at = sorted(position[n] for n in prose)
+    prose_at = sorted(prose)
 
     def prose_within(block: list[int]) -> int:
-        return bisect.bisect_right(prose_at, position[block[-1]]) - bisect.bisect_left(
-            prose_at, position[block[0]]
-        )
+        return bisect.bisect_right(prose_at, block[-1]) - bisect.bisect_left(prose_at, block[0])
 
     density = [
-        (len(block) + cfg.sentence_line_weight * prose_within(block))
-        / (position[block[-1]] - position[block[0]] + 1)
+        (len(block) + cfg.sentence_line_weight * prose_within(block)) / (block[-1] - block[0] + 1)
         for block in blocks
     ]
     weight = [sum(words(n) for n in block) * d for block, d in zip(blocks, density, strict=True)]
@@ -674,12 +947,12 @@ def _main_block(
             and not any(blocks[a][-1] < end < blocks[b][0] for end in ends)
             and (
                 not cfg.max_join_gap_lines
-                or position[blocks[b][0]] - position[blocks[a][-1]] - 1 <= cfg.max_join_gap_lines
+                or blocks[b][0] - blocks[a][-1] - 1 <= cfg.max_join_gap_lines
             )
         )
 
     def near(a: int, b: int) -> bool:
-        return position[blocks[b][0]] - position[blocks[a][-1]] - 1 <= cfg.max_bridge_gap_lines
+        return blocks[b][0] - blocks[a][-1] - 1 <= cfg.max_bridge_gap_lines
 
     def dense(i: int, a: int, b: int) -> bool:
         return (
@@ -719,24 +992,57 @@ def _main_block(
     return blocks[first][0], blocks[last][-1]
 
 
-def _zone_of(index: int, first_body: int | None, last_body: int | None) -> str:
-    if first_body is None or last_body is None:
-        return "body"
-    if index < first_body:
-        return "header"
-    if index > last_body:
-        return "tail"
-    return "body"
+def _split_lines(text: str, cfg: Config, run_date: dt.date) -> tuple[_Lines, list[int]]:
+    """The non-blank lines, header cues (in the first lines) and lines with no letters labelled;
+    with the positions of the lines still to label."""
+    doc = _Lines(cfg)
+    open_lines: list[int] = []
+    raw = text.split("\n")
+    numbers = [n for n, line in enumerate(raw) if line and not line.isspace()]
+    scan = cfg.header_scan_lines
+    for number in numbers[:scan]:
+        line = raw[number]
+        stripped = line.strip()
+        offset = line.index(stripped[0])
+        found = _header_prefix(stripped, run_date)
+        if found:
+            label, prefix, after = found
+            why = "header-cue-with-date" if label == "dateline" else "header-cue-without-date"
+            if after:
+                start = offset + stripped.index(after, len(prefix))
+                at = doc.add(number, after, start, BODY, "")
+                doc.heads[at] = Line(prefix, label, why, number, offset)
+                open_lines.append(at)
+            else:
+                doc.add(number, prefix, offset, label, why)
+        elif not _has_letter(stripped) and not _is_date_only(stripped, run_date):
+            doc.add(number, stripped, offset, "chrome", "no-letters")
+        else:
+            open_lines.append(doc.add(number, stripped, offset, BODY, ""))
+    # the other lines, a list at a time
+    rest = numbers[scan:]
+    texts = [raw[n].strip() for n in rest]
+    kept = [
+        _has_letter(line) or _is_date_only(line, run_date)
+        for line in texts  # letters or a date
+    ]
+    first = len(doc.texts)
+    doc.numbers += rest
+    doc.texts += texts
+    doc.starts += [raw[n].index(line[0]) for n, line in zip(rest, texts, strict=True)]
+    doc.labels += [BODY if keep else "chrome" for keep in kept]
+    doc.rules += ["" if keep else "no-letters" for keep in kept]
+    open_lines += [first + i for i, keep in enumerate(kept) if keep]
+    return doc, open_lines
 
 
-def _rule_applies(rule: Rule, zone: str, words: int) -> bool:
-    if rule.max_words and words > rule.max_words:
-        return False
-    if rule.zone == "any":
-        return True
-    if rule.zone == "outside-body":
-        return zone in ("header", "tail")
-    return rule.zone == zone
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _has_letter(line: str) -> bool:
+    if line.isascii():  # the ASCII letters are the only letters there
+        return bool(_ASCII_LETTER.search(line))
+    return bool(_LETTER.search(line))
 
 
 def segment(
@@ -748,169 +1054,153 @@ def segment(
     documents of the same source: short ones among them are site chrome.
     """
     comp = _compiled(cfg.rules)
-    raw_lines = text.split("\n")
-    pieces: dict[int, list[Line]] = {}  # line number -> labelled pieces
-    open_lines: list[int] = []  # lines not yet labelled
-    scanned = 0
-    for number, line in enumerate(raw_lines):
-        if not line.strip():
-            continue
-        stripped = line.strip()
-        offset = line.index(stripped[0])
-        if scanned < cfg.header_scan_lines:
-            scanned += 1
-            found = _header_prefix(stripped, run_date)
-            if found:
-                label, prefix, rest = found
-                why = "header-cue-with-date" if label == "dateline" else "header-cue-without-date"
-                pieces[number] = [Line(prefix, label, why, number, offset)]
-                if rest:
-                    start = offset + stripped.index(rest, len(prefix))
-                    pieces[number].append(Line(rest, BODY, "", number, start))
-                    open_lines.append(number)
-                continue
-        if not _LETTER.search(stripped) and not _is_date_only(stripped, run_date):
-            pieces[number] = [Line(stripped, "chrome", "no-letters", number, offset)]
-            continue
-        pieces[number] = [Line(stripped, BODY, "", number, offset)]
-        open_lines.append(number)
-
-    def body_text(number: int) -> str:
-        return pieces[number][-1].text
-
-    def relabel(number: int, label: str, rule: str) -> None:
-        last = pieces[number][-1]
-        pieces[number][-1] = Line(last.text, label, rule, last.line, last.start)
+    doc, open_lines = _split_lines(text, cfg, run_date)
+    doc.measure()
+    texts, labels, relabel = doc.texts, doc.labels, doc.relabel
+    words, paragraph, sentence_end = doc.word_counts, doc.paragraphs, doc.sentence_ends
+    count = len(texts)
 
     # Rules that need no zone first, so that a photo credit cannot pass as the first paragraph.
+    hits = any_zone_rules([texts[at] for at in open_lines], cfg.rules)
+    recurring: set[int] = set()
+    if repeated:
+        maybe = [at for at, hit in zip(open_lines, hits, strict=True) if not hit]
+        maybe = [at for at in maybe if not paragraph[at]]
+        keys = line_keys_of([texts[at] for at in maybe])
+        recurring = {at for at, key in zip(maybe, keys, strict=True) if key in repeated}
     pending = []
-    hits = any_zone_rules([body_text(n) for n in open_lines], cfg.rules)
-    for number, hit in zip(open_lines, hits, strict=True):
-        line = body_text(number)
+    for at, hit in zip(open_lines, hits, strict=True):
         if hit:
-            relabel(number, hit.label, hit.name)
-        elif repeated and not is_body_like(line, cfg) and line_key(line) in repeated:
-            relabel(number, "chrome", "repeated-across-documents")
-        elif _is_foreign_fragment(line, cfg):
-            relabel(number, "chrome", "mixed-script-fragment")
+            relabel(at, hit.label, hit.name)
+        elif at in recurring:
+            relabel(at, "chrome", "repeated-across-documents")
+        elif _is_foreign_fragment(texts[at], cfg):
+            relabel(at, "chrome", "mixed-script-fragment")
         else:
-            pending.append(number)
+            pending.append(at)
 
-    body_like = _body_like_lines(pending, body_text, cfg)
-    ends = [n for n in sorted(pieces) if pieces[n][-1].rule in comp.ending_rules]
+    body_like = _body_like_lines(pending, doc)
+    ending = comp.ending_rules
+    ends = [at for at, rule in enumerate(doc.rules) if rule in ending] if ending else []
     body_like_set = set(body_like)
     prose = frozenset(
-        n
-        for n in pending
-        if n not in body_like_set and word_count(body_text(n)) >= 3 and _ends_sentence(body_text(n))
+        at for at in pending if at not in body_like_set and words[at] >= 3 and sentence_end[at]
     )
-    block = _main_block(
-        sorted(pieces), body_like, ends, cfg, lambda n: word_count(body_text(n)), prose
-    )
-    first_body, last_body = block if block else (None, None)
-    body_like = [n for n in body_like if block and block[0] <= n <= block[1]]
+    block = _main_block(body_like, ends, cfg, words.__getitem__, prose)
+    if block:
+        first_body, last_body = block
+        body_like = [at for at in body_like if first_body <= at <= last_body]
+    else:  # every line is in the body zone
+        first_body, last_body = count, -1
+        body_like = []
     body_like_set = set(body_like)
 
     # A line that is nothing but a date, before the body or among its first lines, is a dateline.
-    opening = set(
-        body_like[:1] + [n for n in pending if first_body is not None and n > first_body][:3]
-    )
-    for number in pending:
-        zone = _zone_of(number, first_body, last_body)
-        if (
-            (zone == "header" or number in opening)
-            and _DATE_ONLY_CHARS[0] <= len(body_text(number)) <= _DATE_ONLY_CHARS[1]
-            and _DIGIT.search(body_text(number))
-            and _is_date_only(body_text(number), run_date)
-        ):
-            relabel(number, "dateline", "date-only-line")
-    pending = [n for n in pending if pieces[n][-1].label == BODY]
+    if block:
+        opening = set(body_like[:1] + [at for at in pending if at > first_body][:3])
+        for at in pending:
+            line = texts[at]
+            if (
+                (at < first_body or at in opening)
+                and _DATE_ONLY_CHARS[0] <= len(line) <= _DATE_ONLY_CHARS[1]
+                and _DIGIT.search(line)
+                and _is_date_only(line, run_date)
+            ):
+                relabel(at, "dateline", "date-only-line")
+        pending = [at for at in pending if labels[at] == BODY]
 
     # Inside the article, a run of several lines that are not paragraphs is an embedded widget
     # (a share bar, a link list), not a heading.
     if cfg.max_inner_run and block:
         run: list[int] = []
-        for number in [n for n in sorted(pieces) if block[0] <= n <= block[1]] + [-1]:
-            if number != -1 and number not in body_like_set:
-                run.append(number)  # removed lines (a share button) count towards the run
+        for at in [*range(first_body, last_body + 1), -1]:
+            if at != -1 and at not in body_like_set:
+                run.append(at)  # removed lines (a share button) count towards the run
                 continue
             if len(run) > cfg.max_inner_run:
                 for n in run:
-                    if pieces[n][-1].label == BODY:
+                    if labels[n] == BODY:
                         relabel(n, "chrome", "run-of-short-lines-in-body")
             run = []
-        pending = [n for n in pending if pieces[n][-1].label == BODY]
+        pending = [at for at in pending if labels[at] == BODY]
 
     # the line right after the last paragraph
-    after = [n for n in pieces if last_body is not None and n > last_body]
-    closing = min(after) if after and cfg.keep_closing_sentence else None
+    closing = last_body + 1 if block and cfg.keep_closing_sentence else None
     header: list[int] = []
-    for number in pending:
-        line = body_text(number)
-        words = word_count(line)
-        zone = _zone_of(number, first_body, last_body)
+    zone_rules = {
+        zone: [(r, p, s) for r, p, s in comp.zoned if r.zone in (zone, "outside-body")]
+        for zone in ("header", "tail")
+    }
+    for at in pending:
+        if not block or first_body <= at <= last_body:
+            continue  # the zoned rules apply before or after the body only
+        zone = "header" if at < first_body else "tail"
+        line = texts[at]
+        size = words[at]
+        lower = None
         matched = False
-        for rule, pattern, screen in comp.zoned:
-            if (
-                _rule_applies(rule, zone, words)
-                and (screen is None or screen.search(line.lower()))
-                and pattern.search(line)
-            ):
-                relabel(number, rule.label, rule.name)
+        for rule, pattern, screen in zone_rules[zone]:
+            if rule.max_words and size > rule.max_words:
+                continue
+            if screen is not None:
+                if lower is None:
+                    lower = line.lower()
+                if not screen.search(lower):
+                    continue
+            if pattern.search(line):
+                relabel(at, rule.label, rule.name)
                 matched = True
                 break
-        if matched or zone == "body":
+        if matched:
             continue
-        if (
-            number == closing
-            and word_count(line) >= 3
-            and _ends_sentence(line)
-            and not is_body_like(line, cfg)
-        ):
+        if at == closing and size >= 3 and sentence_end[at] and not paragraph[at]:
             continue  # the article's closing line: a short sentence right after its last paragraph
         if zone == "header":
-            header.append(number)
-        elif is_body_like(line, cfg):
-            relabel(number, "chrome", "outside-main-text")
+            header.append(at)
+        elif paragraph[at]:
+            relabel(at, "chrome", "outside-main-text")
         else:
-            relabel(number, "chrome", "short-line-after-body")
+            relabel(at, "chrome", "short-line-after-body")
 
     # Before the body, a header cue with a date anywhere, or a short line that carries a date
     # (with a time, a place or a reading time beside it), is a dateline; a byline cue, a byline.
-    for number in list(header):
-        line = body_text(number)
-        if comp.byline and comp.byline.match(line) and word_count(line) <= cfg.max_byline_words:
-            relabel(number, "byline", "byline-cue")
+    for at in list(header):
+        line = texts[at]
+        if comp.byline and comp.byline.match(line) and words[at] <= cfg.max_byline_words:
+            relabel(at, "byline", "byline-cue")
         elif not _DIGIT.search(line):  # both kinds of dateline hold a date, with a digit
             continue
         elif (found := _header_prefix(line, run_date)) and found[0] == "dateline":
-            relabel(number, "dateline", "header-cue-with-date")
+            relabel(at, "dateline", "header-cue-with-date")
         elif _is_dated_line(line, run_date, cfg):
-            relabel(number, "dateline", "dated-header-line")
+            relabel(at, "dateline", "dated-header-line")
         else:
             continue
-        header.remove(number)
+        header.remove(at)
 
     # The headline is the longest title-like line before the body (site names, sections and
     # menus are shorter); bylines follow it; the rest of the header is chrome.
-    title_line = _pick_title([(n, body_text(n)) for n in header], comp, cfg)
-    title: str | None = body_text(title_line) if title_line is not None else None
-    for number in header:
-        line = body_text(number)
-        if number == title_line:
-            relabel(number, "title", "headline-before-body")
-        elif title_line is not None and 0 < number - title_line <= 3 and _is_name_like(line):
-            relabel(number, "byline", "name-after-title")
-        elif is_body_like(line, cfg):
-            relabel(number, "chrome", "outside-main-text")
+    title_line = _pick_title([(at, texts[at]) for at in header], comp, cfg)
+    title: str | None = texts[title_line] if title_line is not None else None
+    for at in header:
+        if at == title_line:
+            relabel(at, "title", "headline-before-body")
+        elif (
+            title_line is not None
+            and 0 < doc.numbers[at] - doc.numbers[title_line] <= 3
+            and _is_name_like(texts[at])
+        ):
+            relabel(at, "byline", "name-after-title")
+        elif paragraph[at]:
+            relabel(at, "chrome", "outside-main-text")
         else:
-            relabel(number, "chrome", "short-line-before-body")
+            relabel(at, "chrome", "short-line-before-body")
 
-    if title is None and first_body is None:
+    if title is None and not block:
         # No paragraph reads as prose: keep everything, take a leading headline as title.
-        lone = [n for n in pending if pieces[n][-1].label == BODY]
+        lone = [at for at in pending if labels[at] == BODY]
         if len(lone) > 1:
-            line = body_text(lone[0])
+            line = texts[lone[0]]
             if _is_title_like(line, comp, cfg):
                 title = line
                 relabel(lone[0], "title", "first-headline")
@@ -918,42 +1208,39 @@ def segment(
     # A related-links heading ("More:", "Related stories") takes the short headline-like lines
     # and story dates that follow it, up to the next paragraph or the article's headline.
     in_block = False
-    for number in sorted(pieces):
-        last = pieces[number][-1]
-        if last.label == "related" and word_count(last.text) <= 6:
+    for at in range(labels.index("related") if "related" in labels else count, count):
+        label = labels[at]
+        if label == "related" and words[at] <= 6:
             in_block = True
-        elif last.label in ("title", "byline"):
+        elif label in ("title", "byline"):
             in_block = False  # the article's own header: the list is over
-        elif in_block and last.rule in ("date-only-line", "dated-header-line"):
-            relabel(number, "related", "follows-related-heading")  # the date of a linked story
-        elif in_block and last.label == BODY:
-            if is_body_like(last.text, cfg) or _SENTENCE_END.search(last.text):
+        elif in_block and doc.rules[at] in ("date-only-line", "dated-header-line"):
+            relabel(at, "related", "follows-related-heading")  # the date of a linked story
+        elif in_block and label == BODY:
+            if paragraph[at] or _SENTENCE_END.search(texts[at]):
                 in_block = False
             else:
-                relabel(number, "related", "follows-related-heading")
+                relabel(at, "related", "follows-related-heading")
 
     if title is not None:
         folded_title = _fold(title)
         title_words = len(folded_title.split())
-        for number in pending:
-            line = body_text(number)
+        # a line folds to the title only if its folded text holds the title's first word
+        title_opening = folded_title.split(" ", 1)[0]
+        for at in pending:
+            line = texts[at]
             if (
-                pieces[number][-1].label == BODY
+                labels[at] == BODY
                 # an ASCII line folds to its words in lower case: as many as the title's, or
                 # it is not the title
-                and (not line.isascii() or word_count(line) == title_words)
+                and (
+                    words[at] == title_words if line.isascii() else title_opening in fold_case(line)
+                )
                 and _fold(line) == folded_title
             ):
-                relabel(number, "title-repeat", "repeats-title")
+                relabel(at, "title-repeat", "repeats-title")
 
-    ordered: list[Line] = []
-    for number in sorted(pieces):
-        for piece in pieces[number]:
-            if piece.label == BODY and cfg.citation_markers == "remove":
-                ordered.extend(_cut_citations(piece))
-            else:
-                ordered.append(piece)
-    return ordered, title
+    return doc.pieces(cfg.citation_markers == "remove"), title
 
 
 def _cut_citations(piece: Line) -> list[Line]:

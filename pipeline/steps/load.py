@@ -18,6 +18,7 @@ import dataclasses
 import re
 import zlib
 from dataclasses import dataclass, field
+from functools import cache
 
 import charset_normalizer
 import regex
@@ -630,6 +631,32 @@ def parsed_within_limits(html: str, cfg: Config) -> tuple[Drop | None, etree._El
     return _limits_of(root, fatal, cfg), root
 
 
+# Counted in C: every node (text too, so never fewer than the walk below counts), whether a node
+# sits deeper than the depth limit, and the length of all text (an upper bound of any one run).
+_NODES = etree.XPath("count(descendant-or-self::node())")
+_TEXT_CHARS = etree.XPath("string-length(.)")
+
+
+@cache
+def _deeper_than(depth: int) -> etree.XPath:
+    """True when a node (not text) of the subtree sits more than `depth` levels down (the
+    subtree's root is level 1)."""
+    steps = ["*"] * (depth - 1) + ["node()[not(self::text())]"]
+    return etree.XPath(f"boolean({'/'.join(steps)})")
+
+
+def _clearly_within(root: etree._Element, cfg: Config) -> bool:
+    """True when the page is within every limit by bounds computed in C (most pages): fewer
+    nodes than the element limit, nothing deeper than the depth limit, less text in all than
+    the line limit. Otherwise the walk of `_limits_of` decides, and names the first limit
+    passed."""
+    return (
+        _NODES(root) <= cfg.max_html_elements
+        and not _deeper_than(cfg.max_html_depth)(root)
+        and _TEXT_CHARS(root) + len(root.tail or "") <= cfg.max_line_chars
+    )
+
+
 def _limits_of(root: etree._Element | None, fatal: list[str], cfg: Config) -> Drop | None:
     for message in fatal:
         if message.startswith("Excessive depth"):
@@ -643,6 +670,8 @@ def _limits_of(root: etree._Element | None, fatal: list[str], cfg: Config) -> Dr
         )
     if root is None:
         return None  # nothing parses: the HTML step says so
+    if _clearly_within(root, cfg):
+        return None
     depth = elements = 0
     for event, el in etree.iterwalk(root, events=("start", "end")):
         if event == "end":

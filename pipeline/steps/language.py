@@ -44,6 +44,7 @@ import operator
 import os
 import re
 from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain, repeat
@@ -206,6 +207,43 @@ _NORMALISED: dict[str, str] = {}  # NGram.normalize is a pure function of the ch
 _TRANSLATE: dict[int, str] = {}  # the same as a str.translate table
 
 
+def _word_ngrams(padded: str, known: Mapping[str, list[float]]) -> list[str]:
+    """The n-grams langdetect takes from one word (" " + word, + " " when a space follows),
+    those of its profiles only."""
+    rest = padded[2:].rstrip(" ")
+    if rest.islower() or not any(map(str.isupper, rest)):
+        # no two upper-case letters in a row (the first one follows a space): every position
+        # emits
+        bigrams = list(map(operator.add, padded, padded[1:]))
+        trigrams = map(operator.add, bigrams, padded[2:])
+        grams = chain(
+            (padded[1], bigrams[0]),
+            chain.from_iterable(zip(padded[2:], bigrams[1:], trigrams, strict=True)),
+        )
+        return [g for g in grams if g in known]
+    result: list[str] = []
+    for j in range(1, len(padded)):
+        ch = padded[j]
+        if ch.isupper() and padded[j - 1].isupper():
+            continue
+        if ch in known:
+            result.append(ch)
+        gram = padded[j - 1 : j + 1]
+        if gram in known:
+            result.append(gram)
+        if j >= 2:
+            gram = padded[j - 2 : j + 1]
+            if gram in known:
+                result.append(gram)
+    return result
+
+
+# Remembered language vectors of words, per language set (its n-gram table): {id: (table,
+# {padded word: vectors})}; emptied past the limit, which keeps it to a few megabytes.
+_WORD_VECTORS: dict[int, tuple[Mapping[str, list[float]], dict[str, tuple[list[float], ...]]]] = {}
+_WORD_VECTORS_LIMIT = 10_000
+
+
 class _Detector(Detector):
     """langdetect's Detector with the same arithmetic and the same random draws in the same
     order (so the same probabilities to the last bit, tested), in tighter Python: the n-gram
@@ -226,12 +264,11 @@ class _Detector(Detector):
         if latin * 2 < len(_NON_LATIN.findall(self.text)):
             self.text = _ASCII_LATIN.sub("", self.text)
 
-    def _extract_ngrams(self) -> list[str]:
+    def _padded_words(self) -> Iterator[str]:
         # langdetect's scan, character by character, keeps the last three normalised
         # characters since a space and emits their 1-, 2- and 3-grams unless the character and
         # the one before it are both upper case. The same n-grams in the same order, word by
         # word: each word W is read as " " + W, plus " " when a space follows it.
-        known = self.word_lang_prob_map
         text = self.text
         missing = set(text).difference(_NORMALISED)
         for ch in missing:
@@ -241,45 +278,41 @@ class _Detector(Detector):
             table[ord(ch)] = _NORMALISED[ch]
         words = text.translate(table).split(" ")
         last = len(words) - 1
-        result: list[str] = []
         for number, word in enumerate(words):
-            if not word:
-                continue
-            padded = " " + word + " " if number < last else " " + word
-            rest = word[1:]
-            if rest.islower() or not any(map(str.isupper, rest)):
-                # no two upper-case letters in a row (the first one follows a space): every
-                # position emits
-                bigrams = list(map(operator.add, padded, padded[1:]))
-                trigrams = map(operator.add, bigrams, padded[2:])
-                grams = chain(
-                    (padded[1], bigrams[0]),
-                    chain.from_iterable(zip(padded[2:], bigrams[1:], trigrams, strict=True)),
-                )
-                result += [g for g in grams if g in known]
-                continue
-            for j in range(1, len(padded)):
-                ch = padded[j]
-                if ch.isupper() and padded[j - 1].isupper():
-                    continue
-                if ch in known:
-                    result.append(ch)
-                gram = padded[j - 1 : j + 1]
-                if gram in known:
-                    result.append(gram)
-                if j >= 2:
-                    gram = padded[j - 2 : j + 1]
-                    if gram in known:
-                        result.append(gram)
+            if word:
+                yield " " + word + " " if number < last else " " + word
+
+    def _extract_ngrams(self) -> list[str]:
+        known = self.word_lang_prob_map
+        result: list[str] = []
+        for padded in self._padded_words():
+            result += _word_ngrams(padded, known)
+        return result
+
+    def _ngram_vectors(self) -> list[list[float]]:
+        """The language vectors of _extract_ngrams(), in its order. A word's vectors are
+        remembered (per language set): words recur within a text and across texts."""
+        known = self.word_lang_prob_map
+        entry = _WORD_VECTORS.get(id(known))
+        if entry is None or entry[0] is not known:  # keeps `known` alive: its id stays unique
+            entry = _WORD_VECTORS[id(known)] = (known, {})
+        remembered = entry[1]
+        if len(remembered) > _WORD_VECTORS_LIMIT:
+            remembered.clear()
+        result: list[list[float]] = []
+        for padded in self._padded_words():
+            vectors = remembered.get(padded)
+            if vectors is None:
+                vectors = tuple([known[gram] for gram in _word_ngrams(padded, known)])
+                remembered[padded] = vectors
+            result += vectors
         return result
 
     def _detect_block(self) -> None:
         self.cleaning_text()
-        ngrams = self._extract_ngrams()
-        if not ngrams:
+        vectors = self._ngram_vectors()  # choice() draws an index: the same draws
+        if not vectors:
             raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
-        known = self.word_lang_prob_map
-        vectors = [known[gram] for gram in ngrams]  # choice() draws an index: the same draws
         langprob = [0.0] * len(self.langlist)
         rng = self.random
         rng.seed(self.seed)

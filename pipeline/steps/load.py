@@ -624,10 +624,13 @@ def html_limits(html: str, cfg: Config) -> Drop | None:
     return parsed_within_limits(html, cfg)[0]
 
 
-def parsed_within_limits(html: str, cfg: Config) -> tuple[Drop | None, etree._Element | None]:
-    """html_limits() and the parsed page (None when nothing parses)."""
+def parsed_within_limits(
+    html: str, cfg: Config, utf8: bytes | None = None
+) -> tuple[Drop | None, etree._Element | None]:
+    """html_limits() and the parsed page (None when nothing parses); `utf8` as for
+    parse_html()."""
     fatal: list[str] = []
-    root = parse_html(html, fatal)
+    root = parse_html(html, fatal, utf8)
     return _limits_of(root, fatal, cfg), root
 
 
@@ -737,7 +740,8 @@ def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
     fmt = input_format(doc.source_path, text)
     meta = doc.meta
     if fmt == "html":
-        over, tree = parsed_within_limits(text, cfg)
+        # bytes read as strict UTF-8 are the text's UTF-8 encoding already
+        over, tree = parsed_within_limits(text, cfg, data if info["method"] == "strict" else None)
         if over is None and tree is not None:
             meta = {**doc.meta, PARSED_HTML: (text, tree)}  # the HTML step need not parse again
     else:

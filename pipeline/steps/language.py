@@ -316,22 +316,29 @@ class _Detector(Detector):
         langprob = [0.0] * len(self.langlist)
         rng = self.random
         rng.seed(self.seed)
+        choice = rng.choice
         limit, threshold = self.ITERATION_LIMIT, self.CONV_THRESHOLD
         mul, add, div = operator.mul, operator.add, operator.truediv
         for _ in range(self.n_trial):
             prob = self._init_probability()
             alpha = self.alpha + rng.gauss(0.0, 1.0) * self.ALPHA_WIDTH
             weight = alpha / self.BASE_FREQ
+            # prob[k] *= weight + vector[k], as langdetect computes it, for a drawn vector;
+            # langdetect normalises after iteration 0, 5, 10 ... and only then may stop: the
+            # five iterations in between are one pass, the same products in the same order
+            prob = list(map(mul, prob, map(add, repeat(weight), choice(vectors))))
             i = 0
             while True:
-                # prob[k] *= weight + vector[k], as langdetect computes it
-                prob = list(map(mul, prob, map(add, repeat(weight), rng.choice(vectors))))
-                if i % 5 == 0:
-                    total = sum(prob)
-                    prob = list(map(div, prob, repeat(total)))
-                    if max(0.0, *prob) > threshold or i >= limit:
-                        break
-                i += 1
+                total = sum(prob)
+                prob = list(map(div, prob, repeat(total)))
+                if max(0.0, *prob) > threshold or i >= limit:
+                    break
+                v1, v2, v3, v4, v5 = [choice(vectors) for _ in range(5)]
+                prob = [
+                    p * (weight + a) * (weight + b) * (weight + c) * (weight + d) * (weight + e)
+                    for p, a, b, c, d, e in zip(prob, v1, v2, v3, v4, v5, strict=True)
+                ]
+                i += 5
             langprob = [acc + p / self.n_trial for acc, p in zip(langprob, prob, strict=True)]
         self.langprob = langprob
 

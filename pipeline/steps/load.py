@@ -567,7 +567,8 @@ def decode(data: bytes, cfg: Config) -> tuple[str, dict[str, object]] | Drop:
     except UnicodeDecodeError:
         utf8 = None
     decoded: tuple[str, dict[str, object]] | None = None
-    if b"\x1b$" in data or b"\x1b(" in data:
+    # one byte is searched fast (memchr); a two-byte pattern is not
+    if b"\x1b" in data and (b"\x1b$" in data or b"\x1b(" in data):
         decoded = _iso2022(data)  # 7-bit, so valid UTF-8 too: its escapes say what it is
     # UTF-16 of ASCII or Cyrillic text is valid UTF-8 (full of NUL and other controls)
     if (

@@ -44,7 +44,7 @@ import operator
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain, repeat
@@ -195,6 +195,11 @@ def _factory(system: str | None) -> DetectorFactory | None:
     factory = DetectorFactory()
     for index, name in enumerate(names):
         factory.add_profile(profiles[name], index, len(names))
+    # the probability vectors as tuples (the same floats, only read from now on): tuples of
+    # floats are left out of the garbage collector's walks, tens of thousands of lists are not
+    table = factory.word_lang_prob_map
+    for gram, vector in table.items():
+        table[gram] = tuple(vector)
     return factory
 
 
@@ -207,7 +212,7 @@ _NORMALISED: dict[str, str] = {}  # NGram.normalize is a pure function of the ch
 _TRANSLATE: dict[int, str] = {}  # the same as a str.translate table
 
 
-def _word_ngrams(padded: str, known: Mapping[str, list[float]]) -> list[str]:
+def _word_ngrams(padded: str, known: Mapping[str, Sequence[float]]) -> list[str]:
     """The n-grams langdetect takes from one word (" " + word, + " " when a space follows),
     those of its profiles only."""
     rest = padded[2:].rstrip(" ")
@@ -240,7 +245,9 @@ def _word_ngrams(padded: str, known: Mapping[str, list[float]]) -> list[str]:
 
 # Remembered language vectors of words, per language set (its n-gram table): {id: (table,
 # {padded word: vectors})}; emptied past the limit, which keeps it to a few megabytes.
-_WORD_VECTORS: dict[int, tuple[Mapping[str, list[float]], dict[str, tuple[list[float], ...]]]] = {}
+_WORD_VECTORS: dict[
+    int, tuple[Mapping[str, Sequence[float]], dict[str, tuple[Sequence[float], ...]]]
+] = {}
 _WORD_VECTORS_LIMIT = 10_000
 
 
@@ -289,7 +296,7 @@ class _Detector(Detector):
             result += _word_ngrams(padded, known)
         return result
 
-    def _ngram_vectors(self) -> list[list[float]]:
+    def _ngram_vectors(self) -> list[Sequence[float]]:
         """The language vectors of _extract_ngrams(), in its order. A word's vectors are
         remembered (per language set): words recur within a text and across texts."""
         known = self.word_lang_prob_map
@@ -299,7 +306,7 @@ class _Detector(Detector):
         remembered = entry[1]
         if len(remembered) > _WORD_VECTORS_LIMIT:
             remembered.clear()
-        result: list[list[float]] = []
+        result: list[Sequence[float]] = []
         for padded in self._padded_words():
             vectors = remembered.get(padded)
             if vectors is None:

@@ -388,10 +388,10 @@ def is_running_text(line: str, min_lowercase: float) -> bool:
     >>> is_running_text("1 Kyle Busch 5040 5 1 17", 0.3), is_running_text("Der Bus fährt.", 0.3)
     (False, True)
     """
-    lower = cased = 0
-    for match in _WORD_START.finditer(line):
-        cased += 1
-        lower += match.group(1) is not None
+    # a word start per item: its small letter, or "" for a capital
+    starts = _WORD_START.findall(line)
+    cased = len(starts)
+    lower = cased - starts.count("")
     if cased:
         return lower >= min_lowercase * cased
     return _LETTER.search(line) is not None

@@ -22,16 +22,45 @@ _BLOCK = {
 _SPACE = re.compile(r"\s+")
 
 
-def parse_html(html: str, fatal: list[str] | None = None) -> etree._Element | None:
+def _html_classes() -> etree.ElementNamespaceClassLookup:
+    """The element classes of lxml.html (HtmlElement; FormElement, InputElement ... for form
+    elements), chosen by tag name in C.
+
+    lxml.html's own parser asks a Python method for the class of every element it hands to
+    Python (each one an XPath or a walk returns: thousands per page in trafilatura); a table
+    of tag names gives the same classes without that call."""
+    lookup = etree.ElementNamespaceClassLookup(
+        fallback=etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    names = lookup.get_namespace(None)
+    for name, cls in lxml.html.HtmlElementClassLookup._default_element_classes.items():
+        names[name] = cls
+    return lookup
+
+
+_HTML_CLASSES = _html_classes()
+
+
+def parse_html(
+    html: str, fatal: list[str] | None = None, utf8: bytes | None = None
+) -> etree._Element | None:
     """Parse HTML without network access or entity expansion; None when nothing parses.
 
-    The parser's fatal errors (a resource limit that cut the page short) go to `fatal`."""
-    parser = lxml.html.HTMLParser(
+    The parser's fatal errors (a resource limit that cut the page short) go to `fatal`.
+    `utf8`, when given, is `html` encoded as UTF-8 (the bytes the page was read from), which
+    saves encoding it again."""
+    parser = etree.HTMLParser(
         encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True
     )
+    parser.set_element_class_lookup(_HTML_CLASSES)
     try:
         # bytes in, so that an XML encoding declaration in the page cannot refuse a str input
-        root = lxml.html.fromstring(html.encode("utf-8"), parser=parser)
+        root = lxml.html.fromstring(html.encode("utf-8") if utf8 is None else utf8, parser=parser)
     except (etree.ParserError, ValueError):
         return None
     finally:

@@ -56,7 +56,11 @@ def test_the_detector_extracts_langdetects_ngrams_in_order() -> None:
         ours.cleaning_text()
         theirs.cleaning_text()
         assert ours.text == theirs.text
-        assert ours._extract_ngrams() == theirs._extract_ngrams()
+        grams = theirs._extract_ngrams()
+        assert ours._extract_ngrams() == grams
+        # the remembered vectors of words, cold and warm, are those of the same n-grams
+        for _ in range(2):
+            assert ours._ngram_vectors() == [factory.word_lang_prob_map[g] for g in grams]
 
 
 FIXER = ftfy.TextFixerConfig(

@@ -238,3 +238,34 @@ def test_a_page_the_html_parser_would_cut_short_is_rejected(cfg, ctx):
     outcome = process(doc_of("huge-text.html", page.encode()), cfg, ctx, "0")
     assert outcome.rejection.reason == "html-parser-limit"
     assert "Resource limit exceeded" in outcome.rejection.error
+
+
+def test_html_limits_are_exact_at_their_boundaries(cfg):
+    # most pages are cleared by bounds computed in C; a page at or just past a limit is walked,
+    # and the limit holds to the element, the level and the character
+    small = with_load(cfg, max_html_depth=10, max_html_elements=100, max_line_chars=100).load
+
+    def reason(page: str) -> str | None:
+        drop = load.html_limits(page, small)
+        return drop.reason if drop else None
+
+    def nested(levels: int) -> str:  # html and body are levels 1 and 2
+        return f"<html><body>{'<div>' * (levels - 2)}x{'</div>' * (levels - 2)}</body></html>"
+
+    assert reason(nested(10)) is None
+    assert reason(nested(11)) == "html-too-deep"
+
+    def spans(elements: int) -> str:  # html and body are two of them
+        return f"<html><body>{'<span>x</span>' * (elements - 2)}</body></html>"
+
+    assert reason(spans(100)) is None
+    assert reason(spans(101)) == "html-too-many-elements"
+
+    def run(chars: int) -> str:
+        return f"<html><body><p>{'a' * chars}</p></body></html>"
+
+    assert reason(run(100)) is None
+    assert reason(run(101)) == "line-too-long"
+    assert reason(f"<html><body><p>{'a' * 80}\n{'a' * 80}</p></body></html>") is None
+    assert reason(f"<html><body><p>x</p>{'a' * 101}</body></html>") == "line-too-long"  # a tail
+    assert reason(f"<html><body><script>{'a' * 500}</script></body></html>") is None

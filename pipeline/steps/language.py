@@ -44,6 +44,7 @@ import operator
 import os
 import re
 from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain, repeat
@@ -194,6 +195,11 @@ def _factory(system: str | None) -> DetectorFactory | None:
     factory = DetectorFactory()
     for index, name in enumerate(names):
         factory.add_profile(profiles[name], index, len(names))
+    # the probability vectors as tuples (the same floats, only read from now on): tuples of
+    # floats are left out of the garbage collector's walks, tens of thousands of lists are not
+    table = factory.word_lang_prob_map
+    for gram, vector in table.items():
+        table[gram] = tuple(vector)
     return factory
 
 
@@ -204,6 +210,45 @@ _ASCII_LATIN = re.compile("[A-z]")  # langdetect's 'A' <= ch <= 'z', brackets an
 _NON_LATIN = re.compile("[\u0300-\U0010ffff]")
 _NORMALISED: dict[str, str] = {}  # NGram.normalize is a pure function of the character
 _TRANSLATE: dict[int, str] = {}  # the same as a str.translate table
+
+
+def _word_ngrams(padded: str, known: Mapping[str, Sequence[float]]) -> list[str]:
+    """The n-grams langdetect takes from one word (" " + word, + " " when a space follows),
+    those of its profiles only."""
+    rest = padded[2:].rstrip(" ")
+    if rest.islower() or not any(map(str.isupper, rest)):
+        # no two upper-case letters in a row (the first one follows a space): every position
+        # emits
+        bigrams = list(map(operator.add, padded, padded[1:]))
+        trigrams = map(operator.add, bigrams, padded[2:])
+        grams = chain(
+            (padded[1], bigrams[0]),
+            chain.from_iterable(zip(padded[2:], bigrams[1:], trigrams, strict=True)),
+        )
+        return [g for g in grams if g in known]
+    result: list[str] = []
+    for j in range(1, len(padded)):
+        ch = padded[j]
+        if ch.isupper() and padded[j - 1].isupper():
+            continue
+        if ch in known:
+            result.append(ch)
+        gram = padded[j - 1 : j + 1]
+        if gram in known:
+            result.append(gram)
+        if j >= 2:
+            gram = padded[j - 2 : j + 1]
+            if gram in known:
+                result.append(gram)
+    return result
+
+
+# Remembered language vectors of words, per language set (its n-gram table): {id: (table,
+# {padded word: vectors})}; emptied past the limit, which keeps it to a few megabytes.
+_WORD_VECTORS: dict[
+    int, tuple[Mapping[str, Sequence[float]], dict[str, tuple[Sequence[float], ...]]]
+] = {}
+_WORD_VECTORS_LIMIT = 10_000
 
 
 class _Detector(Detector):
@@ -226,12 +271,11 @@ class _Detector(Detector):
         if latin * 2 < len(_NON_LATIN.findall(self.text)):
             self.text = _ASCII_LATIN.sub("", self.text)
 
-    def _extract_ngrams(self) -> list[str]:
+    def _padded_words(self) -> Iterator[str]:
         # langdetect's scan, character by character, keeps the last three normalised
         # characters since a space and emits their 1-, 2- and 3-grams unless the character and
         # the one before it are both upper case. The same n-grams in the same order, word by
         # word: each word W is read as " " + W, plus " " when a space follows it.
-        known = self.word_lang_prob_map
         text = self.text
         missing = set(text).difference(_NORMALISED)
         for ch in missing:
@@ -241,64 +285,67 @@ class _Detector(Detector):
             table[ord(ch)] = _NORMALISED[ch]
         words = text.translate(table).split(" ")
         last = len(words) - 1
-        result: list[str] = []
         for number, word in enumerate(words):
-            if not word:
-                continue
-            padded = " " + word + " " if number < last else " " + word
-            rest = word[1:]
-            if rest.islower() or not any(map(str.isupper, rest)):
-                # no two upper-case letters in a row (the first one follows a space): every
-                # position emits
-                bigrams = list(map(operator.add, padded, padded[1:]))
-                trigrams = map(operator.add, bigrams, padded[2:])
-                grams = chain(
-                    (padded[1], bigrams[0]),
-                    chain.from_iterable(zip(padded[2:], bigrams[1:], trigrams, strict=True)),
-                )
-                result += [g for g in grams if g in known]
-                continue
-            for j in range(1, len(padded)):
-                ch = padded[j]
-                if ch.isupper() and padded[j - 1].isupper():
-                    continue
-                if ch in known:
-                    result.append(ch)
-                gram = padded[j - 1 : j + 1]
-                if gram in known:
-                    result.append(gram)
-                if j >= 2:
-                    gram = padded[j - 2 : j + 1]
-                    if gram in known:
-                        result.append(gram)
+            if word:
+                yield " " + word + " " if number < last else " " + word
+
+    def _extract_ngrams(self) -> list[str]:
+        known = self.word_lang_prob_map
+        result: list[str] = []
+        for padded in self._padded_words():
+            result += _word_ngrams(padded, known)
+        return result
+
+    def _ngram_vectors(self) -> list[Sequence[float]]:
+        """The language vectors of _extract_ngrams(), in its order. A word's vectors are
+        remembered (per language set): words recur within a text and across texts."""
+        known = self.word_lang_prob_map
+        entry = _WORD_VECTORS.get(id(known))
+        if entry is None or entry[0] is not known:  # keeps `known` alive: its id stays unique
+            entry = _WORD_VECTORS[id(known)] = (known, {})
+        remembered = entry[1]
+        if len(remembered) > _WORD_VECTORS_LIMIT:
+            remembered.clear()
+        result: list[Sequence[float]] = []
+        for padded in self._padded_words():
+            vectors = remembered.get(padded)
+            if vectors is None:
+                vectors = tuple([known[gram] for gram in _word_ngrams(padded, known)])
+                remembered[padded] = vectors
+            result += vectors
         return result
 
     def _detect_block(self) -> None:
         self.cleaning_text()
-        ngrams = self._extract_ngrams()
-        if not ngrams:
+        vectors = self._ngram_vectors()  # choice() draws an index: the same draws
+        if not vectors:
             raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
-        known = self.word_lang_prob_map
-        vectors = [known[gram] for gram in ngrams]  # choice() draws an index: the same draws
         langprob = [0.0] * len(self.langlist)
         rng = self.random
         rng.seed(self.seed)
+        choice = rng.choice
         limit, threshold = self.ITERATION_LIMIT, self.CONV_THRESHOLD
         mul, add, div = operator.mul, operator.add, operator.truediv
         for _ in range(self.n_trial):
             prob = self._init_probability()
             alpha = self.alpha + rng.gauss(0.0, 1.0) * self.ALPHA_WIDTH
             weight = alpha / self.BASE_FREQ
+            # prob[k] *= weight + vector[k], as langdetect computes it, for a drawn vector;
+            # langdetect normalises after iteration 0, 5, 10 ... and only then may stop: the
+            # five iterations in between are one pass, the same products in the same order
+            prob = list(map(mul, prob, map(add, repeat(weight), choice(vectors))))
             i = 0
             while True:
-                # prob[k] *= weight + vector[k], as langdetect computes it
-                prob = list(map(mul, prob, map(add, repeat(weight), rng.choice(vectors))))
-                if i % 5 == 0:
-                    total = sum(prob)
-                    prob = list(map(div, prob, repeat(total)))
-                    if max(0.0, *prob) > threshold or i >= limit:
-                        break
-                i += 1
+                total = sum(prob)
+                prob = list(map(div, prob, repeat(total)))
+                if max(0.0, *prob) > threshold or i >= limit:
+                    break
+                v1, v2, v3, v4, v5 = [choice(vectors) for _ in range(5)]
+                prob = [
+                    p * (weight + a) * (weight + b) * (weight + c) * (weight + d) * (weight + e)
+                    for p, a, b, c, d, e in zip(prob, v1, v2, v3, v4, v5, strict=True)
+                ]
+                i += 5
             langprob = [acc + p / self.n_trial for acc, p in zip(langprob, prob, strict=True)]
         self.langprob = langprob
 
@@ -341,10 +388,10 @@ def is_running_text(line: str, min_lowercase: float) -> bool:
     >>> is_running_text("1 Kyle Busch 5040 5 1 17", 0.3), is_running_text("Der Bus fährt.", 0.3)
     (False, True)
     """
-    lower = cased = 0
-    for match in _WORD_START.finditer(line):
-        cased += 1
-        lower += match.group(1) is not None
+    # a word start per item: its small letter, or "" for a capital
+    starts = _WORD_START.findall(line)
+    cased = len(starts)
+    lower = cased - starts.count("")
     if cased:
         return lower >= min_lowercase * cased
     return _LETTER.search(line) is not None

@@ -18,6 +18,7 @@ import dataclasses
 import re
 import zlib
 from dataclasses import dataclass, field
+from functools import cache
 
 import charset_normalizer
 import regex
@@ -566,7 +567,8 @@ def decode(data: bytes, cfg: Config) -> tuple[str, dict[str, object]] | Drop:
     except UnicodeDecodeError:
         utf8 = None
     decoded: tuple[str, dict[str, object]] | None = None
-    if b"\x1b$" in data or b"\x1b(" in data:
+    # one byte is searched fast (memchr); a two-byte pattern is not
+    if b"\x1b" in data and (b"\x1b$" in data or b"\x1b(" in data):
         decoded = _iso2022(data)  # 7-bit, so valid UTF-8 too: its escapes say what it is
     # UTF-16 of ASCII or Cyrillic text is valid UTF-8 (full of NUL and other controls)
     if (
@@ -623,11 +625,40 @@ def html_limits(html: str, cfg: Config) -> Drop | None:
     return parsed_within_limits(html, cfg)[0]
 
 
-def parsed_within_limits(html: str, cfg: Config) -> tuple[Drop | None, etree._Element | None]:
-    """html_limits() and the parsed page (None when nothing parses)."""
+def parsed_within_limits(
+    html: str, cfg: Config, utf8: bytes | None = None
+) -> tuple[Drop | None, etree._Element | None]:
+    """html_limits() and the parsed page (None when nothing parses); `utf8` as for
+    parse_html()."""
     fatal: list[str] = []
-    root = parse_html(html, fatal)
+    root = parse_html(html, fatal, utf8)
     return _limits_of(root, fatal, cfg), root
+
+
+# Counted in C: every node (text too, so never fewer than the walk below counts), whether a node
+# sits deeper than the depth limit, and the length of all text (an upper bound of any one run).
+_NODES = etree.XPath("count(descendant-or-self::node())")
+_TEXT_CHARS = etree.XPath("string-length(.)")
+
+
+@cache
+def _deeper_than(depth: int) -> etree.XPath:
+    """True when a node (not text) of the subtree sits more than `depth` levels down (the
+    subtree's root is level 1)."""
+    steps = ["*"] * (depth - 1) + ["node()[not(self::text())]"]
+    return etree.XPath(f"boolean({'/'.join(steps)})")
+
+
+def _clearly_within(root: etree._Element, cfg: Config) -> bool:
+    """True when the page is within every limit by bounds computed in C (most pages): fewer
+    nodes than the element limit, nothing deeper than the depth limit, less text in all than
+    the line limit. Otherwise the walk of `_limits_of` decides, and names the first limit
+    passed."""
+    return (
+        _NODES(root) <= cfg.max_html_elements
+        and not _deeper_than(cfg.max_html_depth)(root)
+        and _TEXT_CHARS(root) + len(root.tail or "") <= cfg.max_line_chars
+    )
 
 
 def _limits_of(root: etree._Element | None, fatal: list[str], cfg: Config) -> Drop | None:
@@ -643,6 +674,8 @@ def _limits_of(root: etree._Element | None, fatal: list[str], cfg: Config) -> Dr
         )
     if root is None:
         return None  # nothing parses: the HTML step says so
+    if _clearly_within(root, cfg):
+        return None
     depth = elements = 0
     for event, el in etree.iterwalk(root, events=("start", "end")):
         if event == "end":
@@ -708,7 +741,8 @@ def run(doc: Document, cfg: Config, ctx: Context) -> StepOutput:
     fmt = input_format(doc.source_path, text)
     meta = doc.meta
     if fmt == "html":
-        over, tree = parsed_within_limits(text, cfg)
+        # bytes read as strict UTF-8 are the text's UTF-8 encoding already
+        over, tree = parsed_within_limits(text, cfg, data if info["method"] == "strict" else None)
         if over is None and tree is not None:
             meta = {**doc.meta, PARSED_HTML: (text, tree)}  # the HTML step need not parse again
     else:

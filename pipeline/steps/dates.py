@@ -608,7 +608,7 @@ def find_dates(text: str, run_date: dt.date) -> list[DateMatch]:
     if not _HAS_DATE_CHAR.search(text):
         return []
     found: list[tuple[int, int, int, str, re.Match[str]]] = []
-    for priority, (rule, pattern) in enumerate(_RULES):
+    for priority, rule, pattern in _rules_to_run(text):
         for m in pattern.finditer(text):
             found.append((m.start(), -(m.end() - m.start()), priority, rule, m))
     found.sort(key=lambda t: t[:3])
@@ -647,6 +647,118 @@ _HAS_DATE_CHAR = re.compile(
     r"gisteren|vandaag|вчера|сегодня|昨天|昨日|今天",
     _FLAGS,
 )
+
+# --------------------------------------------------------------------------------------------
+# What each rule needs before it can find anything: a rule whose need is missing from a text is
+# not run. Each need is implied by every match of the rule's pattern, so the dates found are
+# the same; most lines (a number, a time, a price) need only one or two of the rules.
+#
+# Month names and the words relative dates hang on ("ago", "hace", "vor", "yesterday" ...) are
+# read as whole runs of letters: every rule reads them after a non-letter (a digit, a space, a
+# separator or the start) and before a character that is not a letter or a digit, and what the
+# case-blind patterns take for one of their letters is always a letter. So a text holds such a
+# word only when one of its runs of letters is one.
+
+# the word each alternative of the "relative" rule hangs on ("il" of "il y a", "aujourd" of
+# "aujourd'hui", "just" of "just now"); the Chinese and Japanese forms need 前, 昨 or 今
+_RELATIVE_WORDS = (
+    "ago hace há il vor fa geleden назад yesterday today just ayer hoy ontem hoje hier aujourd "
+    "gestern heute ieri oggi gisteren vandaag вчера сегодня"
+).split()
+_MONTH_WORD = re.compile(_alt(MONTHS), _FLAGS)
+_RELATIVE_WORD = re.compile(_alt(_RELATIVE_WORDS), _FLAGS)
+_LETTERS = re.compile(r"[^\W\d_]{2,}")  # the runs of two or more letters
+_LONGEST_WORD = max(len(w) for w in (*MONTHS, *_RELATIVE_WORDS))
+
+# needs, as bits
+_NEED_MONTH = 1  # a month name
+_NEED_RELATIVE = 2  # a relative-date word, or 前 昨 今
+_NEED_CJK_MONTH = 4  # 月 or 월
+_NEED_NUMERIC = 8  # the shape of a numeric date (_NUMERIC_SHAPE)
+_NEED_HYPHEN = 16
+_NEED_T = 32  # a capital T (ISO basic format, case-sensitive)
+_NEED_SLASH_OR_DOT = 64
+_NEED_COLON = 128
+
+_RULE_NEEDS = {
+    "rfc-2822": _NEED_MONTH | _NEED_COLON,
+    "iso-8601": _NEED_HYPHEN,
+    "iso-8601-basic": _NEED_T,
+    "cjk-ymd": _NEED_CJK_MONTH,
+    "numeric-ymd": _NEED_SLASH_OR_DOT,
+    "numeric": _NEED_NUMERIC,
+    "textual-dmy": _NEED_MONTH,
+    "textual-mdy": _NEED_MONTH,
+    "textual-ymd": _NEED_MONTH,
+    "relative": _NEED_RELATIVE,
+    "month-year": _NEED_MONTH,
+    "cjk-month-year": _NEED_CJK_MONTH,
+    "cjk-no-year": _NEED_CJK_MONTH,
+    "textual-no-year": _NEED_MONTH,
+}
+# every set of needs met -> the rules (priority, name, pattern) that may match
+_RULE_SETS = {
+    have: tuple(
+        (priority, rule, pattern)
+        for priority, (rule, pattern) in enumerate(_RULES)
+        if _RULE_NEEDS[rule] & have == _RULE_NEEDS[rule]
+    )
+    for have in range(256)
+}
+# word -> the needs it meets (_NEED_MONTH, _NEED_RELATIVE); bounded, cleared when full
+_WORD_NEEDS: dict[str, int] = {}
+_WORD_NEEDS_MAX = 20000
+
+
+def _word_needs(word: str) -> int:
+    needs = _WORD_NEEDS.get(word)
+    if needs is None:
+        needs = (_NEED_MONTH if _MONTH_WORD.fullmatch(word) else 0) | (
+            _NEED_RELATIVE if _RELATIVE_WORD.fullmatch(word) else 0
+        )
+        if len(_WORD_NEEDS) >= _WORD_NEEDS_MAX:
+            _WORD_NEEDS.clear()
+        _WORD_NEEDS[word] = needs
+    return needs
+
+
+def _needs_met(text: str) -> int:
+    have = 0
+    for word in _LETTERS.findall(text):
+        if len(word) <= _LONGEST_WORD:
+            have |= _word_needs(word)
+    if "前" in text or "昨" in text or "今" in text:
+        have |= _NEED_RELATIVE
+    if "月" in text or "월" in text:
+        have |= _NEED_CJK_MONTH
+    if "-" in text:
+        have |= _NEED_HYPHEN
+    if "T" in text:
+        have |= _NEED_T
+    if "/" in text or "." in text:
+        have |= _NEED_SLASH_OR_DOT
+    if ":" in text:
+        have |= _NEED_COLON
+    if have & (_NEED_HYPHEN | _NEED_SLASH_OR_DOT) and _NUMERIC_SHAPE.search(text):
+        have |= _NEED_NUMERIC
+    return have
+
+
+def _rules_to_run(text: str) -> tuple[tuple[int, str, re.Pattern[str]], ...]:
+    """The rules (priority, name, pattern) that may find a date in `text`."""
+    return _RULE_SETS[_needs_met(text)]
+
+
+def rules_that_may_match(text: str) -> list[str]:
+    """The names of the date rules that may find something in `text`; the others certainly
+    find nothing there.
+
+    >>> rules_that_may_match("Price: 20 dollars")
+    []
+    >>> rules_that_may_match("3 hours ago")
+    ['relative']
+    """
+    return [rule for _priority, rule, _pattern in _rules_to_run(text)]
 
 
 def screen(

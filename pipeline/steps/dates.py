@@ -662,9 +662,15 @@ _HAS_DATE_CHAR = re.compile(
 # the word each alternative of the "relative" rule hangs on ("il" of "il y a", "aujourd" of
 # "aujourd'hui", "just" of "just now"); the Chinese and Japanese forms need 前, 昨 or 今
 _RELATIVE_WORDS = (
-    "ago hace há il vor fa geleden назад yesterday today just ayer hoy ontem hoje hier aujourd "
-    "gestern heute ieri oggi gisteren vandaag вчера сегодня"
-).split()
+    *("ago", "yesterday", "today", "just"),
+    *("hace", "ayer", "hoy"),
+    *("há", "ontem", "hoje"),
+    *("il", "hier", "aujourd"),
+    *("vor", "gestern", "heute"),
+    *("fa", "ieri", "oggi"),
+    *("geleden", "gisteren", "vandaag"),
+    *("назад", "вчера", "сегодня"),
+)
 _MONTH_WORD = re.compile(_alt(MONTHS), _FLAGS)
 _RELATIVE_WORD = re.compile(_alt(_RELATIVE_WORDS), _FLAGS)
 _LETTERS = re.compile(r"[^\W\d_]{2,}")  # the runs of two or more letters

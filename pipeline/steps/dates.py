@@ -338,9 +338,35 @@ def _alt(names: Iterable[str]) -> str:
     return "|".join(re.escape(n) for n in sorted(set(names), key=lambda s: (-len(s), s)))
 
 
-_MON = rf"(?P<mon>{_alt(MONTHS)})(?!\w)\.?"
+def _trie(names: Iterable[str]) -> str:
+    """An alternation of `names` that shares their prefixes ("j(?:an(?:uary|vier)?|...)"), so
+    that a position is given up after a letter or two instead of after every name.
+
+    It is used where what follows the names accepts only one of them at a place (they are then
+    followed by a character that is not a letter, a dot, a comma or a space), so the order in
+    which they are tried, which `_alt` sets, does not change what is found.
+    """
+    root: dict[str, Any] = {}
+    for name in set(names):
+        node = root
+        for char in name:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [re.escape(char) + emit(node[char]) for char in sorted(node) if char]
+        if not alts:
+            return ""
+        if len(alts) == 1 and "" not in node:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")" + ("?" if "" in node else "")
+
+    return emit(root)
+
+
+_MON = rf"(?P<mon>{_trie(MONTHS)})(?!\w)\.?"
 _MON2 = _MON.replace("(?P<mon>", "(?P<mon2>")
-_WD = rf"(?<!\w)(?P<wd>{_alt(WEEKDAYS)})(?!\w)\.?,?\s+"
+_WD = rf"(?<!\w)(?P<wd>{_trie(WEEKDAYS)})(?!\w)\.?,?\s+"
 # ordinal suffixes: 3rd, 1er, 1ère, 3e, 1º, 3. (German)
 _ORD = r"(?:(?:st|nd|rd|th|er|ère|re|ème|eme|e|º|ª|°)(?!\w)|\.)?"
 _ARTICLE = r"(?:(?:the|le|el|il|den|der)\s+)?"
@@ -671,8 +697,8 @@ _RELATIVE_WORDS = (
     *("geleden", "gisteren", "vandaag"),
     *("назад", "вчера", "сегодня"),
 )
-_MONTH_WORD = re.compile(_alt(MONTHS), _FLAGS)
-_RELATIVE_WORD = re.compile(_alt(_RELATIVE_WORDS), _FLAGS)
+_MONTH_WORD = re.compile(_trie(MONTHS), _FLAGS)
+_RELATIVE_WORD = re.compile(_trie(_RELATIVE_WORDS), _FLAGS)
 _LETTERS = re.compile(r"[^\W\d_]{2,}")  # the runs of two or more letters
 _LONGEST_WORD = max(len(w) for w in (*MONTHS, *_RELATIVE_WORDS))
 

@@ -668,9 +668,16 @@ def find_dates(text: str, run_date: dt.date) -> list[DateMatch]:
 
 # Every rule needs a digit except the relative words ("yesterday", "hier", "вчера", "昨天" ...):
 # a text with neither is skipped without running the rules.
+# (The words as a prefix tree: only whether one of them occurs is asked.)
 _HAS_DATE_CHAR = re.compile(
-    r"\d|yesterday|today|just now|ayer|hoy|ontem|hoje|hier|aujourd|gestern|heute|ieri|oggi|"
-    r"gisteren|vandaag|вчера|сегодня|昨天|昨日|今天",
+    r"\d|"
+    + _trie(
+        (
+            *("yesterday", "today", "just now", "ayer", "hoy", "ontem", "hoje", "hier"),
+            *("aujourd", "gestern", "heute", "ieri", "oggi", "gisteren", "vandaag"),
+            *("вчера", "сегодня", "昨天", "昨日", "今天"),
+        )
+    ),
     _FLAGS,
 )
 

@@ -556,6 +556,19 @@ def _mkdate(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+def _month_of(name: str) -> int:
+    """The month a name the rules matched stands for. They match case-blind, which also takes
+    "ſept" (long s) and "MAİ" (dotted capital I) for names; lower() does not turn those back."""
+    month = MONTHS.get(name.lower())
+    if month is None:
+        month = next(
+            number
+            for spelling, number in MONTHS.items()
+            if re.fullmatch(re.escape(spelling), name, _FLAGS)
+        )
+    return month
+
+
 def _weekday_of(name: str | None) -> int | None:
     if not name:
         return None
@@ -587,7 +600,7 @@ def _build(rule: str, m: re.Match[str], run_date: dt.date) -> DateMatch:
             if mdy is not None:
                 readings.append(Reading("numeric-mdy", mdy, f"%m{sep}%d{sep}{ychar}"))
     else:
-        month = MONTHS[g["mon"].lower()] if g.get("mon") else int(g["m"])
+        month = _month_of(g["mon"]) if g.get("mon") else int(g["m"])
         date = _mkdate(year, month, int(g["d"]))
         if date is not None:
             readings.append(Reading(rule, date))
@@ -1742,7 +1755,7 @@ def _day_month(match: DateMatch) -> dict[str, int] | None:
                 return None
             g = m.groupdict()
             mon = g.get("mon") or g.get("mon2")
-            month = MONTHS[mon.lower()] if mon else int(g["m"])
+            month = _month_of(mon) if mon else int(g["m"])
             day = int(g.get("d") or g.get("d2") or 0)
             return {"m": month, "d": day} if _mkdate(2000, month, day) else None
     return None

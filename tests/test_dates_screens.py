@@ -1,8 +1,9 @@
 """The dates step's shortcuts find exactly what its full grammar finds.
 
 `find_dates` runs only the rules a text can match (a rule that needs a month name is not run on a
-text without one), and its month and weekday names are written as a prefix tree. These tests
-compare it with the plain form: every rule run on every text, every name tried in turn.
+text without one), and the names in the patterns (months, weekdays, cue words) are written as a
+prefix tree. These tests compare them with the plain form: every rule run on every text, every
+name tried in turn, longest first.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ TOKENS = [
     *("de ", "of ", "the ", "г.", "(土)", "星期六", "年", "月", "日", "号", "일", "년", "월"),
     *("前", "分钟前", "昨天", "ago", "hace ", "il y a ", "vor ", " fa", " geleden", " назад"),
     *("today", "just now", "at ", "à ", "Published: ", "©", "|", "—", "_", "'"),
+    *("Last updated on ", "publié le ", "Veröffentlicht am ", "更新日：", "Posted by ", "(金)"),
+    *("Friday ", "vendredi ", "Fri ", "星期五", "2nd ", "date published "),
 ]
 
 
@@ -193,3 +196,28 @@ def test_a_month_name_with_a_case_blind_equivalent_letter_is_read(
     # The rules match case-blind: the long s and the dotted capital I stand for s and i.
     (match,) = find_dates(text, RUN_DATES[0])
     assert [r.date for r in match.readings] == [expected]
+
+
+def _plain(pattern: re.Pattern[str], *name_lists: list[str]) -> re.Pattern[str]:
+    source = pattern.pattern
+    for names in name_lists:
+        assert dates._trie(names) in source
+        source = source.replace(dates._trie(names), dates._alt(names))
+    return re.compile(source, pattern.flags)
+
+
+def test_cues_and_weekday_mentions_are_those_of_the_plain_alternations(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = _texts(3000, seed=7)
+    cues = [dates.find_cues(text) for text in texts]
+    mentions = [dates.weekday_mentions(text) for text in texts]
+    cues_of = (dates._PUBLISHED_CUES, dates._UPDATED_CUES)
+    cjk_cues_of = (dates._CJK_UPDATED_CUES, dates._CJK_PUBLISHED_CUES)
+    cue_lists = [cue_list.split("|") for cue_list in (*cues_of, *cjk_cues_of)]
+    monkeypatch.setattr(dates, "_CUE_RE", _plain(dates._CUE_RE, *cue_lists))
+    evidence = (dates._WEEKDAYS_EVIDENCE, dates._MONTHS_EVIDENCE, list(MONTHS))
+    monkeypatch.setattr(dates, "_MENTION_RE", _plain(dates._MENTION_RE, *evidence))
+    assert [dates.find_cues(text) for text in texts] == cues
+    assert [dates.weekday_mentions(text) for text in texts] == mentions
+    assert sum(map(len, cues)) > 300 and sum(map(len, mentions)) > 100

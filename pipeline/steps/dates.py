@@ -339,12 +339,11 @@ def _alt(names: Iterable[str]) -> str:
 
 
 def _trie(names: Iterable[str]) -> str:
-    """An alternation of `names` that shares their prefixes ("j(?:an(?:uary|vier)?|...)"), so
-    that a position is given up after a letter or two instead of after every name.
+    """The alternation `_alt` writes, as a tree of shared prefixes ("j(?:an(?:uary|vier)?|...)"):
+    a place is given up after a letter or two instead of after trying every name.
 
-    It is used where what follows the names accepts only one of them at a place (they are then
-    followed by a character that is not a letter, a dot, a comma or a space), so the order in
-    which they are tried, which `_alt` sets, does not change what is found.
+    It finds the same: the names (lower case, distinct) that match at one place are prefixes of
+    one another, one path of the tree, and the tree tries them longest first, as `_alt` does.
     """
     root: dict[str, Any] = {}
     for name in set(names):
@@ -899,11 +898,11 @@ _CJK_UPDATED_CUES = "更新日時|更新日|更新时间|更新於|更新于|更
 _NOT_A_DATE_CUE = r"(?!\s+(?:by|von|por|par|da|door|di|від|от)(?!\w))"
 
 _CUE_RE = re.compile(
-    rf"(?<!\w)(?:(?P<published>{_alt(_PUBLISHED_CUES.split('|'))})"
-    rf"|(?P<updated>{_alt(_UPDATED_CUES.split('|'))}))(?!\w){_NOT_A_DATE_CUE}"
+    rf"(?<!\w)(?:(?P<published>{_trie(_PUBLISHED_CUES.split('|'))})"
+    rf"|(?P<updated>{_trie(_UPDATED_CUES.split('|'))}))(?!\w){_NOT_A_DATE_CUE}"
     r"(?:\s+(?:on|at|el|em|le|am|il|op|в)(?!\w))?"
-    rf"|(?:(?P<cjk_updated>{_alt(_CJK_UPDATED_CUES.split('|'))})"
-    rf"|(?P<cjk_published>{_alt(_CJK_PUBLISHED_CUES.split('|'))}))"
+    rf"|(?:(?P<cjk_updated>{_trie(_CJK_UPDATED_CUES.split('|'))})"
+    rf"|(?P<cjk_published>{_trie(_CJK_PUBLISHED_CUES.split('|'))}))"
     r"(?:\s*[：:])?",
     _FLAGS,
 )
@@ -1060,9 +1059,9 @@ def relative_date(raw: str, reference: dt.datetime) -> tuple[dt.date | None, str
 # weekday abbreviations count only as capitalised English ones ("Fri 2").
 _MONTHS_EVIDENCE = [n for n in MONTHS if len(n) >= 4]
 _WEEKDAYS_EVIDENCE = [n for n in WEEKDAYS if len(n) >= 5]
-_MON_EV = rf"(?:{_alt(_MONTHS_EVIDENCE)})(?!\w)|(?:{_alt(MONTHS)})\."
+_MON_EV = rf"(?:{_trie(_MONTHS_EVIDENCE)})(?!\w)|(?:{_trie(MONTHS)})\."
 _MENTION_RE = re.compile(
-    rf"(?<!\w)(?P<wd>(?:{_alt(_WEEKDAYS_EVIDENCE)})(?!\w)|(?-i:{_alt(_EN_WEEKDAY_ABBR)})(?!\w))"
+    rf"(?<!\w)(?P<wd>(?:{_trie(_WEEKDAYS_EVIDENCE)})(?!\w)|(?-i:{_alt(_EN_WEEKDAY_ABBR)})(?!\w))"
     r"\.?,?\s+"
     rf"{_ARTICLE}(?:(?P<m1>{_MON_EV})\s*)?"
     rf"(?P<d>\d{{1,2}})(?![\d:/\-]|[.,]\d){_ORD}"

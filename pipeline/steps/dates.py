@@ -659,7 +659,7 @@ def find_dates(text: str, run_date: dt.date) -> list[DateMatch]:
         if rule in _DAY_RULES:
             leader = _LEADER.search(text, max(taken_until, 0, start - 40), start)
             if leader and leader.end() == start:
-                match = dataclasses.replace(match, start=leader.start())
+                match = _moved(match, leader.start(), match.end, match.weekday)
             trailer = _TRAILER.match(text, m.end())
             if trailer and trailer.end() > m.end():
                 g = trailer.groupdict()
@@ -672,10 +672,17 @@ def find_dates(text: str, run_date: dt.date) -> list[DateMatch]:
                         if g["zh"]
                         else _KO_WEEKDAYS.get(g["ko"] or "")
                     )
-                match = dataclasses.replace(match, end=trailer.end(), weekday=weekday)
+                match = _moved(match, match.start, trailer.end(), weekday)
         out.append(match)
         taken_until = match.end
     return out
+
+
+def _moved(match: DateMatch, start: int, end: int, weekday: int | None) -> DateMatch:
+    """`match` with another extent and weekday (dataclasses.replace, without its overhead)."""
+    return DateMatch(
+        match.raw, match.rule, start, end, match.readings, match.reason, weekday, match.precision
+    )
 
 
 # Every rule needs a digit except the relative words ("yesterday", "hier", "вчера", "昨天" ...):

@@ -148,6 +148,7 @@ def test_a_rule_left_out_finds_nothing() -> None:
         ("Price: 20 dollars", []),
         ("Page 2 of 3", []),
         ("3 hours ago", ["relative"]),
+        ("vor 3 Stunden", ["relative"]),
         ("10:30 on 3 March 2026", ["rfc-2822", *["textual-dmy", "textual-mdy", "textual-ymd"]]),
         ("01/03/2026", ["numeric-ymd", "numeric"]),
         ("2026年1月3日", ["cjk-ymd", "cjk-month-year", "cjk-no-year"]),

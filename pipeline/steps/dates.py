@@ -813,7 +813,7 @@ def rules_that_may_match(text: str) -> list[str]:
 
     >>> rules_that_may_match("Price: 20 dollars")
     []
-    >>> rules_that_may_match("3 hours ago")
+    >>> rules_that_may_match("vor 3 Stunden")
     ['relative']
     """
     return [rule for _priority, rule, _pattern in _rules_to_run(text)]

@@ -727,6 +727,7 @@ _MONTH_WORD = re.compile(_trie(MONTHS), _FLAGS)
 _RELATIVE_WORD = re.compile(_trie(_RELATIVE_WORDS), _FLAGS)
 _LETTERS = re.compile(r"[^\W\d_]{2,}")  # the runs of two or more letters
 _LONGEST_WORD = max(len(w) for w in (*MONTHS, *_RELATIVE_WORDS))
+_FOUR_DIGITS = re.compile(r"\d{4}")
 
 # needs, as bits
 _NEED_MONTH = 1  # a month name
@@ -737,19 +738,20 @@ _NEED_HYPHEN = 16
 _NEED_T = 32  # a capital T (ISO basic format, case-sensitive)
 _NEED_SLASH_OR_DOT = 64
 _NEED_COLON = 128
+_NEED_YEAR = 256  # four digits in a row (the year of rfc-2822 and of the textual rules)
 
 _RULE_NEEDS = {
-    "rfc-2822": _NEED_MONTH | _NEED_COLON,
+    "rfc-2822": _NEED_MONTH | _NEED_COLON | _NEED_YEAR,
     "iso-8601": _NEED_HYPHEN,
     "iso-8601-basic": _NEED_T,
     "cjk-ymd": _NEED_CJK_MONTH,
     "numeric-ymd": _NEED_SLASH_OR_DOT,
     "numeric": _NEED_NUMERIC,
-    "textual-dmy": _NEED_MONTH,
-    "textual-mdy": _NEED_MONTH,
-    "textual-ymd": _NEED_MONTH,
+    "textual-dmy": _NEED_MONTH | _NEED_YEAR,
+    "textual-mdy": _NEED_MONTH | _NEED_YEAR,
+    "textual-ymd": _NEED_MONTH | _NEED_YEAR,
     "relative": _NEED_RELATIVE,
-    "month-year": _NEED_MONTH,
+    "month-year": _NEED_MONTH | _NEED_YEAR,
     "cjk-month-year": _NEED_CJK_MONTH,
     "cjk-no-year": _NEED_CJK_MONTH,
     "textual-no-year": _NEED_MONTH,
@@ -761,7 +763,7 @@ _RULE_SETS = {
         for priority, (rule, pattern) in enumerate(_RULES)
         if _RULE_NEEDS[rule] & have == _RULE_NEEDS[rule]
     )
-    for have in range(256)
+    for have in range(512)
 }
 # word -> the needs it meets (_NEED_MONTH, _NEED_RELATIVE); bounded, cleared when full
 _WORD_NEEDS: dict[str, int] = {}
@@ -797,6 +799,8 @@ def _needs_met(text: str) -> int:
         have |= _NEED_SLASH_OR_DOT
     if ":" in text:
         have |= _NEED_COLON
+    if have & _NEED_MONTH and _FOUR_DIGITS.search(text):
+        have |= _NEED_YEAR
     if have & (_NEED_HYPHEN | _NEED_SLASH_OR_DOT) and _NUMERIC_SHAPE.search(text):
         have |= _NEED_NUMERIC
     return have

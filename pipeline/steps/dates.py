@@ -338,9 +338,34 @@ def _alt(names: Iterable[str]) -> str:
     return "|".join(re.escape(n) for n in sorted(set(names), key=lambda s: (-len(s), s)))
 
 
-_MON = rf"(?P<mon>{_alt(MONTHS)})(?!\w)\.?"
+def _trie(names: Iterable[str]) -> str:
+    """The alternation `_alt` writes, as a tree of shared prefixes ("j(?:an(?:uary|vier)?|...)"):
+    a place is given up after a letter or two instead of after trying every name.
+
+    It finds the same: the names (lower case, distinct) that match at one place are prefixes of
+    one another, one path of the tree, and the tree tries them longest first, as `_alt` does.
+    """
+    root: dict[str, Any] = {}
+    for name in set(names):
+        node = root
+        for char in name:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [re.escape(char) + emit(node[char]) for char in sorted(node) if char]
+        if not alts:
+            return ""
+        if len(alts) == 1 and "" not in node:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")" + ("?" if "" in node else "")
+
+    return emit(root)
+
+
+_MON = rf"(?P<mon>{_trie(MONTHS)})(?!\w)\.?"
 _MON2 = _MON.replace("(?P<mon>", "(?P<mon2>")
-_WD = rf"(?<!\w)(?P<wd>{_alt(WEEKDAYS)})(?!\w)\.?,?\s+"
+_WD = rf"(?<!\w)(?P<wd>{_trie(WEEKDAYS)})(?!\w)\.?,?\s+"
 # ordinal suffixes: 3rd, 1er, 1ère, 3e, 1º, 3. (German)
 _ORD = r"(?:(?:st|nd|rd|th|er|ère|re|ème|eme|e|º|ª|°)(?!\w)|\.)?"
 _ARTICLE = r"(?:(?:the|le|el|il|den|der)\s+)?"
@@ -530,6 +555,19 @@ def _mkdate(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+def _month_of(name: str) -> int:
+    """The month a name the rules matched stands for. They match case-blind, which also takes
+    "ſept" (long s) and "MAİ" (dotted capital I) for names; lower() does not turn those back."""
+    month = MONTHS.get(name.lower())
+    if month is None:
+        month = next(
+            number
+            for spelling, number in MONTHS.items()
+            if re.fullmatch(re.escape(spelling), name, _FLAGS)
+        )
+    return month
+
+
 def _weekday_of(name: str | None) -> int | None:
     if not name:
         return None
@@ -561,7 +599,7 @@ def _build(rule: str, m: re.Match[str], run_date: dt.date) -> DateMatch:
             if mdy is not None:
                 readings.append(Reading("numeric-mdy", mdy, f"%m{sep}%d{sep}{ychar}"))
     else:
-        month = MONTHS[g["mon"].lower()] if g.get("mon") else int(g["m"])
+        month = _month_of(g["mon"]) if g.get("mon") else int(g["m"])
         date = _mkdate(year, month, int(g["d"]))
         if date is not None:
             readings.append(Reading(rule, date))
@@ -608,7 +646,7 @@ def find_dates(text: str, run_date: dt.date) -> list[DateMatch]:
     if not _HAS_DATE_CHAR.search(text):
         return []
     found: list[tuple[int, int, int, str, re.Match[str]]] = []
-    for priority, (rule, pattern) in enumerate(_RULES):
+    for priority, rule, pattern in _rules_to_run(text):
         for m in pattern.finditer(text):
             found.append((m.start(), -(m.end() - m.start()), priority, rule, m))
     found.sort(key=lambda t: t[:3])
@@ -621,7 +659,7 @@ def find_dates(text: str, run_date: dt.date) -> list[DateMatch]:
         if rule in _DAY_RULES:
             leader = _LEADER.search(text, max(taken_until, 0, start - 40), start)
             if leader and leader.end() == start:
-                match = dataclasses.replace(match, start=leader.start())
+                match = _moved(match, leader.start(), match.end, match.weekday)
             trailer = _TRAILER.match(text, m.end())
             if trailer and trailer.end() > m.end():
                 g = trailer.groupdict()
@@ -634,19 +672,155 @@ def find_dates(text: str, run_date: dt.date) -> list[DateMatch]:
                         if g["zh"]
                         else _KO_WEEKDAYS.get(g["ko"] or "")
                     )
-                match = dataclasses.replace(match, end=trailer.end(), weekday=weekday)
+                match = _moved(match, match.start, trailer.end(), weekday)
         out.append(match)
         taken_until = match.end
     return out
 
 
+def _moved(match: DateMatch, start: int, end: int, weekday: int | None) -> DateMatch:
+    """`match` with another extent and weekday (dataclasses.replace, without its overhead)."""
+    return DateMatch(
+        match.raw, match.rule, start, end, match.readings, match.reason, weekday, match.precision
+    )
+
+
 # Every rule needs a digit except the relative words ("yesterday", "hier", "вчера", "昨天" ...):
 # a text with neither is skipped without running the rules.
+# (The words as a prefix tree: only whether one of them occurs is asked.)
 _HAS_DATE_CHAR = re.compile(
-    r"\d|yesterday|today|just now|ayer|hoy|ontem|hoje|hier|aujourd|gestern|heute|ieri|oggi|"
-    r"gisteren|vandaag|вчера|сегодня|昨天|昨日|今天",
+    r"\d|"
+    + _trie(
+        (
+            *("yesterday", "today", "just now", "ayer", "hoy", "ontem", "hoje", "hier"),
+            *("aujourd", "gestern", "heute", "ieri", "oggi", "gisteren", "vandaag"),
+            *("вчера", "сегодня", "昨天", "昨日", "今天"),
+        )
+    ),
     _FLAGS,
 )
+
+# --------------------------------------------------------------------------------------------
+# What each rule needs before it can find anything: a rule whose need is missing from a text is
+# not run. Each need is implied by every match of the rule's pattern, so the dates found are
+# the same; most lines (a number, a time, a price) need only one or two of the rules.
+#
+# Month names and the words relative dates hang on ("ago", "hace", "vor", "yesterday" ...) are
+# read as whole runs of letters: every rule reads them after a non-letter (a digit, a space, a
+# separator or the start) and before a character that is not a letter or a digit, and what the
+# case-blind patterns take for one of their letters is always a letter. So a text holds such a
+# word only when one of its runs of letters is one.
+
+# the word each alternative of the "relative" rule hangs on ("il" of "il y a", "aujourd" of
+# "aujourd'hui", "just" of "just now"); the Chinese and Japanese forms need 前, 昨 or 今
+_RELATIVE_WORDS = (
+    *("ago", "yesterday", "today", "just"),
+    *("hace", "ayer", "hoy"),
+    *("há", "ontem", "hoje"),
+    *("il", "hier", "aujourd"),
+    *("vor", "gestern", "heute"),
+    *("fa", "ieri", "oggi"),
+    *("geleden", "gisteren", "vandaag"),
+    *("назад", "вчера", "сегодня"),
+)
+_MONTH_WORD = re.compile(_trie(MONTHS), _FLAGS)
+_RELATIVE_WORD = re.compile(_trie(_RELATIVE_WORDS), _FLAGS)
+_LETTERS = re.compile(r"[^\W\d_]{2,}")  # the runs of two or more letters
+_LONGEST_WORD = max(len(w) for w in (*MONTHS, *_RELATIVE_WORDS))
+_FOUR_DIGITS = re.compile(r"\d{4}")
+
+# needs, as bits
+_NEED_MONTH = 1  # a month name
+_NEED_RELATIVE = 2  # a relative-date word, or 前 昨 今
+_NEED_CJK_MONTH = 4  # 月 or 월
+_NEED_NUMERIC = 8  # the shape of a numeric date (_NUMERIC_SHAPE)
+_NEED_HYPHEN = 16
+_NEED_T = 32  # a capital T (ISO basic format, case-sensitive)
+_NEED_SLASH_OR_DOT = 64
+_NEED_COLON = 128
+_NEED_YEAR = 256  # four digits in a row (the year of rfc-2822 and of the textual rules)
+
+_RULE_NEEDS = {
+    "rfc-2822": _NEED_MONTH | _NEED_COLON | _NEED_YEAR,
+    "iso-8601": _NEED_HYPHEN,
+    "iso-8601-basic": _NEED_T,
+    "cjk-ymd": _NEED_CJK_MONTH,
+    "numeric-ymd": _NEED_SLASH_OR_DOT,
+    "numeric": _NEED_NUMERIC,
+    "textual-dmy": _NEED_MONTH | _NEED_YEAR,
+    "textual-mdy": _NEED_MONTH | _NEED_YEAR,
+    "textual-ymd": _NEED_MONTH | _NEED_YEAR,
+    "relative": _NEED_RELATIVE,
+    "month-year": _NEED_MONTH | _NEED_YEAR,
+    "cjk-month-year": _NEED_CJK_MONTH,
+    "cjk-no-year": _NEED_CJK_MONTH,
+    "textual-no-year": _NEED_MONTH,
+}
+# every set of needs met -> the rules (priority, name, pattern) that may match
+_RULE_SETS = {
+    have: tuple(
+        (priority, rule, pattern)
+        for priority, (rule, pattern) in enumerate(_RULES)
+        if _RULE_NEEDS[rule] & have == _RULE_NEEDS[rule]
+    )
+    for have in range(512)
+}
+# word -> the needs it meets (_NEED_MONTH, _NEED_RELATIVE); bounded, cleared when full
+_WORD_NEEDS: dict[str, int] = {}
+_WORD_NEEDS_MAX = 20000
+
+
+def _word_needs(word: str) -> int:
+    needs = _WORD_NEEDS.get(word)
+    if needs is None:
+        needs = (_NEED_MONTH if _MONTH_WORD.fullmatch(word) else 0) | (
+            _NEED_RELATIVE if _RELATIVE_WORD.fullmatch(word) else 0
+        )
+        if len(_WORD_NEEDS) >= _WORD_NEEDS_MAX:
+            _WORD_NEEDS.clear()
+        _WORD_NEEDS[word] = needs
+    return needs
+
+
+def _needs_met(text: str) -> int:
+    have = 0
+    for word in _LETTERS.findall(text):
+        if len(word) <= _LONGEST_WORD:
+            have |= _word_needs(word)
+    if "前" in text or "昨" in text or "今" in text:
+        have |= _NEED_RELATIVE
+    if "月" in text or "월" in text:
+        have |= _NEED_CJK_MONTH
+    if "-" in text:
+        have |= _NEED_HYPHEN
+    if "T" in text:
+        have |= _NEED_T
+    if "/" in text or "." in text:
+        have |= _NEED_SLASH_OR_DOT
+    if ":" in text:
+        have |= _NEED_COLON
+    if have & _NEED_MONTH and _FOUR_DIGITS.search(text):
+        have |= _NEED_YEAR
+    if have & (_NEED_HYPHEN | _NEED_SLASH_OR_DOT) and _NUMERIC_SHAPE.search(text):
+        have |= _NEED_NUMERIC
+    return have
+
+
+def _rules_to_run(text: str) -> tuple[tuple[int, str, re.Pattern[str]], ...]:
+    """The rules (priority, name, pattern) that may find a date in `text`."""
+    return _RULE_SETS[_needs_met(text)]
+
+
+def rules_that_may_match(text: str) -> list[str]:
+    """The names of the date rules that may find something in `text`; the others certainly
+    find nothing there.
+
+    >>> rules_that_may_match("Price: 20 dollars")
+    []
+    >>> rules_that_may_match("vor 3 Stunden")
+    ['relative']
+    """
+    return [rule for _priority, rule, _pattern in _rules_to_run(text)]
 
 
 def screen(
@@ -735,11 +909,11 @@ _CJK_UPDATED_CUES = "更新日時|更新日|更新时间|更新於|更新于|更
 _NOT_A_DATE_CUE = r"(?!\s+(?:by|von|por|par|da|door|di|від|от)(?!\w))"
 
 _CUE_RE = re.compile(
-    rf"(?<!\w)(?:(?P<published>{_alt(_PUBLISHED_CUES.split('|'))})"
-    rf"|(?P<updated>{_alt(_UPDATED_CUES.split('|'))}))(?!\w){_NOT_A_DATE_CUE}"
+    rf"(?<!\w)(?:(?P<published>{_trie(_PUBLISHED_CUES.split('|'))})"
+    rf"|(?P<updated>{_trie(_UPDATED_CUES.split('|'))}))(?!\w){_NOT_A_DATE_CUE}"
     r"(?:\s+(?:on|at|el|em|le|am|il|op|в)(?!\w))?"
-    rf"|(?:(?P<cjk_updated>{_alt(_CJK_UPDATED_CUES.split('|'))})"
-    rf"|(?P<cjk_published>{_alt(_CJK_PUBLISHED_CUES.split('|'))}))"
+    rf"|(?:(?P<cjk_updated>{_trie(_CJK_UPDATED_CUES.split('|'))})"
+    rf"|(?P<cjk_published>{_trie(_CJK_PUBLISHED_CUES.split('|'))}))"
     r"(?:\s*[：:])?",
     _FLAGS,
 )
@@ -896,9 +1070,9 @@ def relative_date(raw: str, reference: dt.datetime) -> tuple[dt.date | None, str
 # weekday abbreviations count only as capitalised English ones ("Fri 2").
 _MONTHS_EVIDENCE = [n for n in MONTHS if len(n) >= 4]
 _WEEKDAYS_EVIDENCE = [n for n in WEEKDAYS if len(n) >= 5]
-_MON_EV = rf"(?:{_alt(_MONTHS_EVIDENCE)})(?!\w)|(?:{_alt(MONTHS)})\."
+_MON_EV = rf"(?:{_trie(_MONTHS_EVIDENCE)})(?!\w)|(?:{_trie(MONTHS)})\."
 _MENTION_RE = re.compile(
-    rf"(?<!\w)(?P<wd>(?:{_alt(_WEEKDAYS_EVIDENCE)})(?!\w)|(?-i:{_alt(_EN_WEEKDAY_ABBR)})(?!\w))"
+    rf"(?<!\w)(?P<wd>(?:{_trie(_WEEKDAYS_EVIDENCE)})(?!\w)|(?-i:{_alt(_EN_WEEKDAY_ABBR)})(?!\w))"
     r"\.?,?\s+"
     rf"{_ARTICLE}(?:(?P<m1>{_MON_EV})\s*)?"
     rf"(?P<d>\d{{1,2}})(?![\d:/\-]|[.,]\d){_ORD}"
@@ -1591,7 +1765,7 @@ def _day_month(match: DateMatch) -> dict[str, int] | None:
                 return None
             g = m.groupdict()
             mon = g.get("mon") or g.get("mon2")
-            month = MONTHS[mon.lower()] if mon else int(g["m"])
+            month = _month_of(mon) if mon else int(g["m"])
             day = int(g.get("d") or g.get("d2") or 0)
             return {"m": month, "d": day} if _mkdate(2000, month, day) else None
     return None

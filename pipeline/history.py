@@ -589,6 +589,16 @@ class Published:
         ).fetchone()
         return None if row is None else str(row[0])
 
+    def knows(self, source_path: str) -> bool:
+        """Some other night published an input at this path (whatever its content then)."""
+        if self.con is None:
+            return False
+        row = self.con.execute(
+            "SELECT 1 FROM inputs WHERE source_path = ? AND night != ? LIMIT 1",
+            (source_path, self.night),
+        ).fetchone()
+        return row is not None
+
     def has(self, id_: str) -> bool:
         if self.con is None:
             return False

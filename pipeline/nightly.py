@@ -45,7 +45,9 @@ class Found:
     path: str  # display_path(name): what records show
     size: int | None
     mtime_ns: int | None
-    id: str | None  # None when the file could not be read here (its rejection will say why)
+    # None when the file was not read here: a path no other night published is new whatever
+    # it holds, or it could not be read (its rejection will say why)
+    id: str | None
 
 
 def _hash_file(path: Path, limit: int) -> str | None:
@@ -80,6 +82,9 @@ def classify(
             continue
         if not os.path.isfile(root / name) or os.path.islink(root / name):
             new.append(Found(name, path, None, None, None))  # read() rejects it with a reason
+            continue
+        if not published.knows(path):  # an id is its path and content: new, unread here
+            new.append(Found(name, path, st.st_size, st.st_mtime_ns, None))
             continue
         known = published.by_stat(path, st.st_size, st.st_mtime_ns)
         if known is not None:

@@ -293,6 +293,11 @@ def _process(
 FACTS_VERSION = "2"
 
 
+def html_by_name(source_path: str) -> bool:
+    """The input is HTML by its name (.html, .htm, .xhtml, also gzipped)."""
+    return source_path.lower().removesuffix(".gz").endswith(load.HTML_SUFFIXES)
+
+
 # The steps the corpus-facts pass runs on a plain-text document: load and repair.
 PREPARED_STEPS = 2
 
@@ -314,7 +319,7 @@ def prepare(
 ) -> tuple[dict[str, Any] | None, Prepared | None]:
     """corpus_facts() of a document, and the document after load and repair (for process())
     when both steps kept it."""
-    if doc.source_path.lower().removesuffix(".gz").endswith(load.HTML_SUFFIXES):
+    if html_by_name(doc.source_path):
         return None, None  # HTML by its name: no need to decode and parse it here
     votes = {"dmy": 0, "mdy": 0}
     outcome = Outcome()

@@ -33,7 +33,14 @@ from pipeline.config import PipelineConfig, as_dict, config_sha256, load_config
 from pipeline.io import discover, display_path, dumps, read_input, read_jsonl, shard_of
 from pipeline.partition import write_partition
 from pipeline.record import document_id
-from pipeline.runner import Prepared, Rejection, prepare, process_all, stage_stats
+from pipeline.runner import (
+    Prepared,
+    Rejection,
+    html_by_name,
+    prepare,
+    process_all,
+    stage_stats,
+)
 from pipeline.steps import Context
 
 # The project's luigi.cfg ([retcode] and scheduler settings) applies to every entry point that
@@ -283,7 +290,9 @@ class CorpusFacts(_RunTask):
                         self.progress(done, total, "documents read for the corpus tables")
                     id_ = ids[path]
                     found, facts = cache.get(id_) if id_ else (False, None)
-                    if not found:
+                    if not found and html_by_name(path):
+                        facts = None  # HTML has no corpus facts: not read here
+                    elif not found:
                         name = names.get(path, path)
                         item = read_input(self.raw_dir, name, self.cfg.load.max_bytes)
                         if isinstance(item, Rejection):
@@ -321,7 +330,7 @@ class CorpusTables(_RunTask):
                     counts["documents"] += 1
                     if row["cached"]:
                         counts["from_cache"] += 1
-                    else:  # new facts go into the cache, a batch at a time
+                    elif row["id"]:  # new facts go into the cache, a batch at a time
                         fresh.append((row["id"], row["facts"]))
                         if len(fresh) >= 1000:
                             cache.put_many(fresh)
@@ -572,7 +581,9 @@ def _with_stats(
     rows: list[history.InputRow] = []
     for id_, path in published:
         size, mtime_ns, seen_id = stats.get(path, (None, None, None))
-        if seen_id == id_:
+        # Not read when listed (a path new to the index): the size and time it had then belong
+        # to what was read, or the file has changed since and will not match them again.
+        if seen_id == id_ or (seen_id is None and size is not None):
             rows.append((id_, path, size, mtime_ns))
         else:  # changed after it was listed: recognised by its content next time
             rows.append((id_, path, None, None))

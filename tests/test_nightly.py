@@ -4,11 +4,13 @@ runs on the same clean folder."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import pickle
 import shutil
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -247,3 +249,26 @@ def test_the_facts_pass_hands_its_loaded_texts_to_the_shards_and_leaves_none_beh
     assert run(raw, clean, N1)
     assert not list(clean.glob(".work/**/prepared-*"))  # used by the shards, then removed
     assert manifest(clean, N1)["documents"] == 6
+
+
+def test_a_path_new_to_the_index_is_not_read_when_listed_and_its_size_and_time_are_kept(
+    raw, tmp_path
+):
+    clean = tmp_path / "clean"
+    assert run(raw, clean, N1)
+    (listed,) = clean.glob(f".work/*/{N1}/*/inventory.json")
+    inventory = json.loads(listed.read_text())
+    assert len(inventory["new"]) == 6
+    assert all(id_ is None for _size, _mtime, id_ in inventory["new"].values())
+    index = history.index_path(clean)
+    with contextlib.closing(sqlite3.connect(index)) as con:
+        rows = con.execute("SELECT source_path, size, mtime_ns FROM inputs").fetchall()
+    assert len(rows) == 6  # five documents and the empty file's rejection
+    assert all(size is not None and mtime_ns is not None for _path, size, mtime_ns in rows)
+    # so the next night knows every file by its size and time, without reading it
+    published = history.Published(index, N2)
+    try:
+        for path, size, mtime_ns in rows:
+            assert published.knows(path) and published.by_stat(path, size, mtime_ns)
+    finally:
+        published.close()

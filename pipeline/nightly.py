@@ -106,7 +106,9 @@ def code_key() -> str:
     from pipeline.steps import language, repeats, scripts, segment_html, signature
 
     modules = (load, repair, segment_html, segment_text, repeats, scripts, language, dates)
-    parts = [f"pipeline={__version__}"]
+    from pipeline.shard_file import FORMAT
+
+    parts = [f"pipeline={__version__}", f"shard-files={FORMAT}"]
     parts += [f"{m.NAME}={m.VERSION}" for m in (*modules, signature)]
     parts += [f"{lib}={library_version(lib)}" for libs in _LIBRARIES.values() for lib in libs]
     return hashlib.sha256(";".join(sorted(set(parts))).encode()).hexdigest()

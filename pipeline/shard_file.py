@@ -18,6 +18,10 @@ from pipeline.io import dumps
 from pipeline.record import output_record
 from pipeline.runner import Outcome
 
+# The layout of these files (and of the facts pass's hand-off); part of the work folders' key
+# (nightly.code_key), so a run never reads intermediate files another layout wrote.
+FORMAT = "2"
+
 
 def write_outcome(out: IO[str], outcome: Outcome) -> None:
     """The header line and the record line of one input's outcome."""

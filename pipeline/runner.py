@@ -302,23 +302,18 @@ def html_by_name(source_path: str) -> bool:
 PREPARED_STEPS = 2
 
 
-def corpus_facts(doc: Document, cfg: PipelineConfig, ctx: Context) -> dict[str, Any] | None:
-    """What the run-wide statistics need of one plain-text document: its source, its line keys
-    (of the repaired text), its site and its numeric-date order votes. None for HTML and for
-    inputs the load step rejects or a step fails on or runs out of time on (the full pass
-    records why).
-
-    Only a text holding a numeric date ("01/03/2026") is segmented here, to read the dates
-    outside its body; a text whose every line reads as boilerplate still counts towards the
-    lines its source repeats, and casts no vote."""
-    return prepare(doc, cfg, ctx, "")[0]
-
-
 def prepare(
     doc: Document, cfg: PipelineConfig, ctx: Context, config_sha256: str
 ) -> tuple[dict[str, Any] | None, Prepared | None]:
-    """corpus_facts() of a document, and the document after load and repair (for process())
-    when both steps kept it."""
+    """What the run-wide statistics need of one plain-text document, and the document after
+    load and repair (for process()) when both steps kept it.
+
+    The facts are its source, its line keys (of the repaired text), its site and its
+    numeric-date order votes; None for HTML and for inputs the load step rejects or a step
+    fails on or runs out of time on (the full pass records why). Only a text holding a numeric
+    date ("01/03/2026") is segmented here, to read the dates outside its body; a text whose
+    every line reads as boilerplate still counts towards the lines its source repeats, and
+    casts no vote."""
     if html_by_name(doc.source_path):
         return None, None  # HTML by its name: no need to decode and parse it here
     votes = {"dmy": 0, "mdy": 0}

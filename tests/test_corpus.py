@@ -10,7 +10,7 @@ from conftest import clean_corpus, read_jsonl
 from pipeline.config import PipelineConfig
 from pipeline.corpus import line_keys, repeated_lines, site_date_orders, text_key
 from pipeline.record import Document
-from pipeline.runner import corpus_facts
+from pipeline.runner import prepare
 from pipeline.steps import Context
 
 SITE_CHROME = ["Local Sports Desk", "Scores and schedules", "Follow us for updates"]
@@ -94,7 +94,7 @@ def test_an_ambiguous_date_takes_the_order_the_rest_of_the_site_uses(tmp_path):
 def _facts(text: str, name: str = "site/a.txt") -> Any:
     raw = text.encode()
     doc = Document(name, hashlib.sha256(raw).hexdigest(), len(raw), raw=raw)
-    return corpus_facts(doc, PipelineConfig(), Context(run_date=dt.date(2026, 11, 21)))
+    return prepare(doc, PipelineConfig(), Context(run_date=dt.date(2026, 11, 21)), "")[0]
 
 
 def test_the_facts_of_a_text_are_its_source_line_keys_and_header_date_votes():

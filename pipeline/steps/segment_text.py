@@ -29,12 +29,13 @@ import importlib
 import itertools
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+import ahocorasick_rs
 import regex
 import yaml
 
@@ -48,7 +49,7 @@ from pipeline.corpus import (
     line_keys_of,
     lookup,
 )
-from pipeline.record import BODY, Document, Drop, Line
+from pipeline.record import BODY, Document, Drop, Line, lines_of
 from pipeline.steps import Context, StepOutput, dates
 from pipeline.unicode_scripts import script_counts
 
@@ -225,8 +226,15 @@ class _Compiled:
     any_zone_start: re.Pattern[str] | None
     any_zone_contains: re.Pattern[str] | None
     any_zone_screened: bool
-    # every `contains` string, in lower case
+    # every `contains` string, in lower case, and one search for all of them (None: no string)
     any_zone_strings: tuple[str, ...]
+    any_zone_finder: ahocorasick_rs.AhoCorasick | None
+    # for each of those strings, the positions (in any_zone) of the rules that list it
+    any_zone_string_rules: tuple[tuple[int, ...], ...]
+    # the positions of the anchored rules, and for each rule the ASCII characters a line it
+    # matches can open with (None: any, or not an anchored rule)
+    any_zone_anchored: tuple[int, ...]
+    any_zone_firsts: tuple[frozenset[str] | None, ...]
     # the rules bound to a zone
     zoned: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str], re.Pattern[str] | None]]
     # short lines already matched: line -> the rule (or None)
@@ -316,6 +324,7 @@ def compile_rules(rules: Rules) -> _Compiled:
     any_zone = [(r, p, c) for r, p, c in compiled if r.zone == "any"]
     start, contains, covered = _screens([(r, p) for r, p, _ in any_zone])
     anchored = [p for p, _ in _anchored([(r, p) for r, p, _ in any_zone])]
+    strings = tuple(dict.fromkeys(c.lower() for r, _, _ in any_zone for c in r.contains))
     return _Compiled(
         start_by_char=_start_screens(anchored) if anchored else None,
         rules=[(r, p) for r, p, _ in compiled],
@@ -325,11 +334,26 @@ def compile_rules(rules: Rules) -> _Compiled:
         any_zone_start=start,
         any_zone_contains=contains,
         any_zone_screened=covered,
-        any_zone_strings=tuple(
-            dict.fromkeys(c.lower() for r, _, _ in any_zone for c in r.contains)
+        any_zone_strings=strings,
+        any_zone_finder=ahocorasick_rs.AhoCorasick(list(strings)) if strings else None,
+        any_zone_string_rules=tuple(
+            tuple(i for i, (r, _, _) in enumerate(any_zone) if s in (c.lower() for c in r.contains))
+            for s in strings
+        ),
+        any_zone_anchored=tuple(i for i, (r, p, _) in enumerate(any_zone) if _is_anchored(r, p)),
+        any_zone_firsts=tuple(
+            _rule_first_characters(r) if _is_anchored(r, p) else None for r, p, _ in any_zone
         ),
         zoned=[(r, p, c) for r, p, c in compiled if r.zone != "any"],
     )
+
+
+def _rule_first_characters(rule: Rule) -> frozenset[str] | None:
+    """The ASCII characters a line the rule matches can open with (None: any, or unknown)."""
+    try:
+        return first_characters(f"(?{'' if rule.case_sensitive else 'i'}:{rule.pattern})")
+    except Exception:  # a form the standard library's parser does not read: try every line
+        return None
 
 
 def _stdlib_module(name: str, before_3_11: str) -> Any:
@@ -568,49 +592,105 @@ _REMEMBER_LINES = 50_000
 
 
 def any_zone_rules(lines: list[str], rules: Rules) -> list[Rule | None]:
-    """match_any_zone_rule() of each line (none holding a line break), the `contains` screen
-    run once over all of them."""
+    """match_any_zone_rule() of each line (none holding a line break). The screens run over all
+    the lines at once: one search finds every `contains` string in them, and the rules anchored
+    at a line's start are screened by its first character. A line is then tried only against
+    the rules a screen let it through for, in their order."""
     comp = _compiled(rules)
-    holding = _lines_holding(lines, comp.any_zone_strings) if comp.any_zone_screened else None
+    out: list[Rule | None] = [None] * len(lines)
+    tries: dict[int, list[int]] | dict[int, None]
+    if comp.any_zone_screened:
+        tries = _rules_to_try(lines, comp)
+    else:  # some rule has no screen: every line is tried against every rule
+        tries = dict.fromkeys(range(len(lines)))
     known = comp.remembered
-    out: list[Rule | None] = []
-    for index, line in enumerate(lines):
+    for index in sorted(tries):
+        line = lines[index]
         if len(line) > _REMEMBER_CHARS:
-            out.append(_match_any_zone_rule(line, comp, holding is None or index in holding))
+            out[index] = _first_any_zone_rule(line, comp, tries[index])
             continue
         if line in known:
-            out.append(known[line])
+            out[index] = known[line]
             continue
         if len(known) >= _REMEMBER_LINES:
             known.clear()
-        found = known[line] = _match_any_zone_rule(line, comp, holding is None or index in holding)
-        out.append(found)
+        out[index] = known[line] = _first_any_zone_rule(line, comp, tries[index])
     return out
 
 
-def _lines_holding(lines: list[str], strings: tuple[str, ...]) -> set[int]:
-    """The indexes of the lines that hold one of the strings in lower case."""
+def _rules_to_try(lines: list[str], comp: _Compiled) -> dict[int, list[int]]:
+    """For each line a screen lets through, the positions (in comp.any_zone) of the rules it
+    may match: those with a `contains` string the line holds, and the anchored rules whose
+    pattern can open with the line's first character."""
+    tries: dict[int, set[int]] = {}
+    for index, strings in _strings_held(lines, comp).items():
+        tries[index] = {rule for string in strings for rule in comp.any_zone_string_rules[string]}
+    anchored, firsts = comp.any_zone_anchored, comp.any_zone_firsts
+    for index in _lines_starting_like_rule(lines, comp):
+        first = lines[index][:1]
+        if first.isascii() and first:
+            may = [rule for rule in anchored if (f := firsts[rule]) is None or first in f]
+        else:  # the first-character sets are of ASCII characters only
+            may = list(anchored)
+        tries.setdefault(index, set()).update(may)
+    return {index: sorted(rules) for index, rules in tries.items()}
+
+
+def _strings_held(lines: list[str], comp: _Compiled) -> dict[int, set[int]]:
+    """For the lines that hold `contains` strings (in lower case), the strings' positions in
+    comp.any_zone_strings."""
+    finder = comp.any_zone_finder
+    if finder is None:
+        return {}
+    if "" in comp.any_zone_strings:  # an empty string is in every line
+        empty = comp.any_zone_strings.index("")
+        return {
+            index: {empty}
+            | {at for at, string in enumerate(comp.any_zone_strings) if string in line.lower()}
+            for index, line in enumerate(lines)
+        }
     text = "\n".join(lines).lower()  # as each line in lower case: a line break is not cased
-    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
-    found: set[int] = set()
-    for string in strings:
-        at = text.find(string)
-        while at >= 0:
-            index = bisect.bisect_right(starts, at) - 1
-            found.add(index)
-            at = text.find(string, starts[index + 1])
-    return found
+    found = finder.find_matches_as_indexes(text, overlapping=True)
+    if not found:
+        return {}
+    if len(text) == sum(map(len, lines)) + len(lines) - 1:
+        sizes: Iterable[int] = map(len, lines)
+    else:  # lower case is longer for some characters ("İ" is "i̇"): the lines' places moved
+        sizes = map(len, text.split("\n"))
+    starts = list(itertools.accumulate((size + 1 for size in sizes), initial=0))
+    held: dict[int, set[int]] = {}
+    for string, at, _ in found:
+        held.setdefault(bisect.bisect_right(starts, at) - 1, set()).add(string)
+    return held
 
 
-def _match_any_zone_rule(line: str, comp: _Compiled, holds: bool | None = None) -> Rule | None:
-    """The first rule that applies anywhere and matches; `holds`: whether the line holds a
-    `contains` string (None: not known yet)."""
-    if comp.any_zone_screened:
-        if holds is None:
-            holds = bool(comp.any_zone_contains and comp.any_zone_contains.search(line.lower()))
-        if not holds and not _starts_like_rule(comp, line):
-            return None
+def _lines_starting_like_rule(lines: list[str], comp: _Compiled) -> list[int]:
+    """The indexes of the lines a rule anchored at the line's start matches (_starts_like_rule
+    of each line)."""
+    start = comp.any_zone_start
+    if start is None:
+        return []
+    by_char = comp.start_by_char
+    if by_char is None:
+        return [index for index, line in enumerate(lines) if start.match(line)]
+    screen_of = by_char.get  # a line opening with a character not in it (none, not ASCII): all
+    return [
+        index
+        for index, line in enumerate(lines)
+        if (screen := screen_of(line[:1], start)) is not None and screen.match(line)
+    ]
+
+
+def _first_any_zone_rule(line: str, comp: _Compiled, tries: list[int] | None = None) -> Rule | None:
+    """The first rule that applies anywhere and matches, of those at the positions `tries`
+    (their `contains` screens passed) or, without it, of all (each screened here)."""
     words = word_count(line)
+    if tries is not None:
+        for position in tries:
+            rule, pattern, _ = comp.any_zone[position]
+            if (not rule.max_words or words <= rule.max_words) and pattern.search(line):
+                return rule
+        return None
     lower = line.lower()
     for rule, pattern, screen in comp.any_zone:
         if (
@@ -620,6 +700,15 @@ def _match_any_zone_rule(line: str, comp: _Compiled, holds: bool | None = None) 
         ):
             return rule
     return None
+
+
+def _match_any_zone_rule(line: str, comp: _Compiled) -> Rule | None:
+    """The first rule that applies anywhere and matches, the screens tried first."""
+    if comp.any_zone_screened:
+        holds = bool(comp.any_zone_contains and comp.any_zone_contains.search(line.lower()))
+        if not holds and not _starts_like_rule(comp, line):
+            return None
+    return _first_any_zone_rule(line, comp)
 
 
 def _is_foreign_fragment(line: str, cfg: Config) -> bool:
@@ -798,6 +887,7 @@ class _Lines:
         self.rules: list[str] = []
         self.heads: dict[int, Line] = {}  # position -> the header cue split off before its text
         # set by measure()
+        self.ascii: list[bool] = []
         self.word_counts: list[int] = []
         self.paragraphs: list[bool] = []
         self.sentence_ends: list[bool] = []
@@ -818,8 +908,9 @@ class _Lines:
         """Work out every line's word count, whether it is a paragraph (is_body_like) and
         whether it ends a sentence."""
         cfg, texts = self.cfg, self.texts
+        self.ascii = ascii = [text.isascii() for text in texts]
         # the lines word_count() reads as ASCII counted together, the others one by one
-        plain = [text.isascii() or not NOT_PLAIN.search(text) for text in texts]
+        plain = [a or not NOT_PLAIN.search(text) for a, text in zip(ascii, texts, strict=True)]
         joined = "\n".join(text if p else "" for text, p in zip(texts, plain, strict=True))
         counts = ascii_word_counts(joined) if texts else []
         self.word_counts = [
@@ -828,28 +919,23 @@ class _Lines:
         ]
         tails = [text[-_TAIL:] for text in texts]
         ends = [bool(_ENDS_SENTENCE.search(tail)) for tail in tails]
+        unspaced = [not a and _mostly_unspaced(text) for a, text in zip(ascii, texts, strict=True)]
         # a sentence ends with final punctuation, or at the line's end in a script that writes
         # none (Thai ...)
-        self.sentence_ends = [
-            end or _mostly_unspaced(text) for end, text in zip(ends, texts, strict=True)
-        ]
+        self.sentence_ends = [end or u for end, u in zip(ends, unspaced, strict=True)]
         teasers, least, long = cfg.teasers_not_paragraphs, cfg.min_body_words, cfg.long_line_words
         # as _body_like() (a teaser cut short with "..." is no paragraph; every such line has
         # "..." or "…" in its tail)
         self.paragraphs = [
             not (teasers and ("..." in tail or "…" in tail) and bool(_TRUNCATED.search(tail)))
-            and (
-                words >= long
-                or (words >= least if end else _mostly_unspaced(text) and words >= 2 * least)
-            )
-            for text, tail, words, end in zip(texts, tails, self.word_counts, ends, strict=True)
+            and (words >= long or (words >= least if end else u and words >= 2 * least))
+            for tail, words, end, u in zip(tails, self.word_counts, ends, unspaced, strict=True)
         ]
 
     def pieces(self, cut_citations: bool) -> list[Line]:
         """Every labelled piece in order: a header cue before its line's text, citation markers
         after the body text they were cut from."""
-        fields = zip(self.texts, self.labels, self.rules, self.numbers, self.starts, strict=True)
-        out = [Line(*piece) for piece in fields]
+        out = lines_of(self.texts, self.labels, self.rules, self.numbers, self.starts)
         cut = [
             at
             for at, (text, label) in enumerate(zip(self.texts, self.labels, strict=True))
@@ -1022,8 +1108,10 @@ def _split_lines(text: str, cfg: Config, run_date: dt.date) -> tuple[_Lines, lis
     # the other lines, a list at a time
     rest = numbers[scan:]
     texts = [raw[n].strip() for n in rest]
+    ascii_letter, letter = _ASCII_LETTER.search, _LETTER.search  # as _has_letter()
     kept = [
-        _has_letter(line) or _is_date_only(line, run_date)
+        bool(ascii_letter(line) if line.isascii() else letter(line))
+        or _is_date_only(line, run_date)
         for line in texts  # letters or a date
     ]
     first = len(doc.texts)
@@ -1058,6 +1146,7 @@ def segment(
     doc.measure()
     texts, labels, relabel = doc.texts, doc.labels, doc.relabel
     words, paragraph, sentence_end = doc.word_counts, doc.paragraphs, doc.sentence_ends
+    ascii = doc.ascii
     count = len(texts)
 
     # Rules that need no zone first, so that a photo credit cannot pass as the first paragraph.
@@ -1074,7 +1163,7 @@ def segment(
             relabel(at, hit.label, hit.name)
         elif at in recurring:
             relabel(at, "chrome", "repeated-across-documents")
-        elif _is_foreign_fragment(texts[at], cfg):
+        elif not ascii[at] and _is_foreign_fragment(texts[at], cfg):
             relabel(at, "chrome", "mixed-script-fragment")
         else:
             pending.append(at)

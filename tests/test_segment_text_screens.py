@@ -99,7 +99,7 @@ SYNTHETIC = Rules(
 def test_the_first_character_screen_answers_as_all_anchored_rules(cfg, rules):
     chosen = cfg.segment_text.rules if rules == "shipped" else SYNTHETIC
     comp = _compiled(chosen)
-    assert comp.any_zone_start is not None
+    assert comp.any_zone.start is not None
     lines = [
         "Home",
         "home",
@@ -127,13 +127,13 @@ def test_the_first_character_screen_answers_as_all_anchored_rules(cfg, rules):
     alphabet = "aAhHmMsS0129 :()[]rReEpPlLyY'ſ\u212a"
     lines += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(16))) for _ in range(3000)]
     for line in lines:
-        assert _starts_like_rule(comp, line) == bool(comp.any_zone_start.match(line)), line
+        assert _starts_like_rule(comp.any_zone, line) == bool(comp.any_zone.start.match(line)), line
 
 
 def test_a_back_reference_turns_the_screen_off():
-    assert _compiled(SYNTHETIC).start_by_char is None
+    assert _compiled(SYNTHETIC).any_zone.start_by_char is None
     no_backref = Rules(rules=tuple(r for r in SYNTHETIC.rules if r.name != "backref"))
-    assert _compiled(no_backref).start_by_char is not None
+    assert _compiled(no_backref).any_zone.start_by_char is not None
 
 
 @pytest.mark.parametrize("text", ["", "\n\n", "   \n\t", "\u3000"])

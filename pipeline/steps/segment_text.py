@@ -164,6 +164,9 @@ _SENTENCE_END = regex.compile(r"[.!?…。！？؟।۔](?:[\"'”’»)\]]*)(?:
 _ENDS_SENTENCE = re.compile(  # plain character classes: `re` reads them alike, faster
     r"[.!?…。！？؟।۔:;][\"'”’»)\]]*$"
 )
+# ... its two character classes
+_SENTENCE_ENDERS = frozenset(".!?…。！？؟।۔:;")
+_SENTENCE_CLOSERS = "\"'”’»)]"
 # Patterns anchored at the end of a line are searched in its last characters only.
 _TAIL = 16
 # A bracketed number after "in", "see", "from" ... is a reference the sentence talks about
@@ -213,34 +216,48 @@ def _matcher(rule: Rule) -> re.Pattern[str] | regex.Pattern[str]:
             return compile_rule(rule)
 
 
+_Compiled_Rule = tuple[Rule, re.Pattern[str] | regex.Pattern[str], re.Pattern[str] | None]
+
+
+@dataclass(frozen=True)
+class _RuleSet:
+    """Rules tried in order on a line (the first that matches labels it), each with its pattern
+    and its `contains` screen, and the screens that let a line through only to the rules it
+    may match."""
+
+    rules: list[_Compiled_Rule]
+    # a line none of these two matches cannot match any of the rules (unless not `screened`:
+    # some rule has neither an anchored pattern nor `contains`, and every line is tried):
+    # the rules anchored at the line's start, as one pattern, and every `contains` string
+    start: re.Pattern[str] | None
+    contains: re.Pattern[str] | None
+    screened: bool
+    # every `contains` string, in lower case, and one search for all of them (None: no string)
+    strings: tuple[str, ...]
+    finder: ahocorasick_rs.AhoCorasick | None
+    # for each of those strings, the positions (in rules) of the rules that list it
+    string_rules: tuple[tuple[int, ...], ...]
+    # the positions of the anchored rules, and for each rule the ASCII characters a line it
+    # matches can open with (None: any, or not an anchored rule)
+    anchored: tuple[int, ...]
+    firsts: tuple[frozenset[str] | None, ...]
+    # `start` by the line's first character, when it is ASCII (see _start_screens)
+    start_by_char: dict[str, re.Pattern[str] | None] | None
+    # short lines already matched: line -> the rule (or None)
+    remembered: dict[str, Rule | None] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class _Compiled:
     rules: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str]]]
     ending_rules: frozenset[str]
     byline: regex.Pattern[str] | None
-    # the rules that apply anywhere, each with its pattern and its `contains` screen
-    any_zone: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str], re.Pattern[str] | None]]
-    # a line none of these two matches cannot match any rule that applies anywhere (None when
-    # some rule has neither an anchored pattern nor `contains`: then every line is tested):
-    # the rules anchored at the line's start, as one pattern, and every `contains` string
-    any_zone_start: re.Pattern[str] | None
-    any_zone_contains: re.Pattern[str] | None
-    any_zone_screened: bool
-    # every `contains` string, in lower case, and one search for all of them (None: no string)
-    any_zone_strings: tuple[str, ...]
-    any_zone_finder: ahocorasick_rs.AhoCorasick | None
-    # for each of those strings, the positions (in any_zone) of the rules that list it
-    any_zone_string_rules: tuple[tuple[int, ...], ...]
-    # the positions of the anchored rules, and for each rule the ASCII characters a line it
-    # matches can open with (None: any, or not an anchored rule)
-    any_zone_anchored: tuple[int, ...]
-    any_zone_firsts: tuple[frozenset[str] | None, ...]
-    # the rules bound to a zone
-    zoned: list[tuple[Rule, re.Pattern[str] | regex.Pattern[str], re.Pattern[str] | None]]
-    # short lines already matched: line -> the rule (or None)
-    remembered: dict[str, Rule | None] = field(default_factory=dict)
-    # any_zone_start by the line's first character, when it is ASCII (see _start_screens)
-    start_by_char: dict[str, re.Pattern[str] | None] | None = None
+    # the ASCII characters a byline can open with (None: any)
+    byline_firsts: frozenset[str] | None
+    # the rules that apply anywhere, before the body (header) and after it (tail)
+    any_zone: _RuleSet
+    header: _RuleSet
+    tail: _RuleSet
 
 
 def _contains_screen(rule: Rule) -> re.Pattern[str] | None:
@@ -316,35 +333,45 @@ def _screens(
 
 
 def compile_rules(rules: Rules) -> _Compiled:
-    byline = None
+    byline, byline_firsts = None, None
     if rules.byline_cues:
         alts = "|".join(regex.escape(c) for c in rules.byline_cues)
         byline = regex.compile(rf"^(?:{alts})\s+\p{{Lu}}", regex.I)
+        if all(rules.byline_cues):
+            openings = [regex.compile(regex.escape(c[0]), regex.I) for c in rules.byline_cues]
+            byline_firsts = frozenset(ch for ch in _ASCII if any(o.match(ch) for o in openings))
     compiled = [(r, _matcher(r), _contains_screen(r)) for r in rules.rules]
-    any_zone = [(r, p, c) for r, p, c in compiled if r.zone == "any"]
-    start, contains, covered = _screens([(r, p) for r, p, _ in any_zone])
-    anchored = [p for p, _ in _anchored([(r, p) for r, p, _ in any_zone])]
-    strings = tuple(dict.fromkeys(c.lower() for r, _, _ in any_zone for c in r.contains))
     return _Compiled(
-        start_by_char=_start_screens(anchored) if anchored else None,
         rules=[(r, p) for r, p, _ in compiled],
         ending_rules=frozenset(r.name for r in rules.rules if r.ends_body),
         byline=byline,
-        any_zone=any_zone,
-        any_zone_start=start,
-        any_zone_contains=contains,
-        any_zone_screened=covered,
-        any_zone_strings=strings,
-        any_zone_finder=ahocorasick_rs.AhoCorasick(list(strings)) if strings else None,
-        any_zone_string_rules=tuple(
-            tuple(i for i, (r, _, _) in enumerate(any_zone) if s in (c.lower() for c in r.contains))
+        byline_firsts=byline_firsts,
+        any_zone=_rule_set([c for c in compiled if c[0].zone == "any"]),
+        header=_rule_set([c for c in compiled if c[0].zone in ("header", "outside-body")]),
+        tail=_rule_set([c for c in compiled if c[0].zone in ("tail", "outside-body")]),
+    )
+
+
+def _rule_set(rules: list[_Compiled_Rule]) -> _RuleSet:
+    start, contains, covered = _screens([(r, p) for r, p, _ in rules])
+    anchored = [p for p, _ in _anchored([(r, p) for r, p, _ in rules])]
+    strings = tuple(dict.fromkeys(c.lower() for r, _, _ in rules for c in r.contains))
+    return _RuleSet(
+        rules=rules,
+        start=start,
+        contains=contains,
+        screened=covered,
+        strings=strings,
+        finder=ahocorasick_rs.AhoCorasick(list(strings)) if strings else None,
+        string_rules=tuple(
+            tuple(i for i, (r, _, _) in enumerate(rules) if s in (c.lower() for c in r.contains))
             for s in strings
         ),
-        any_zone_anchored=tuple(i for i, (r, p, _) in enumerate(any_zone) if _is_anchored(r, p)),
-        any_zone_firsts=tuple(
-            _rule_first_characters(r) if _is_anchored(r, p) else None for r, p, _ in any_zone
+        anchored=tuple(i for i, (r, p, _) in enumerate(rules) if _is_anchored(r, p)),
+        firsts=tuple(
+            _rule_first_characters(r) if _is_anchored(r, p) else None for r, p, _ in rules
         ),
-        zoned=[(r, p, c) for r, p, c in compiled if r.zone != "any"],
+        start_by_char=_start_screens(anchored) if anchored else None,
     )
 
 
@@ -517,15 +544,15 @@ def _one_character(op: Any, av: Any, flags: int) -> set[str] | None:
     return {ch for ch in _ASCII if one.fullmatch(ch)}
 
 
-def _starts_like_rule(comp: _Compiled, line: str) -> bool:
-    """Whether a rule anchored at the line's start matches it (any_zone_start.match)."""
-    start = comp.any_zone_start
+def _starts_like_rule(rule_set: _RuleSet, line: str) -> bool:
+    """Whether a rule anchored at the line's start matches it (rule_set.start.match)."""
+    start = rule_set.start
     if start is None:
         return False
     first = line[:1]
-    if comp.start_by_char is None or not first or not first.isascii():
+    if rule_set.start_by_char is None or not first or not first.isascii():
         return bool(start.match(line))
-    screen = comp.start_by_char[first]
+    screen = rule_set.start_by_char[first]
     return bool(screen and screen.match(line))
 
 
@@ -574,15 +601,15 @@ def match_any_zone_rule(line: str, rules: Rules) -> Rule | None:
 
     Lines recur across the documents of a run (a site's menus and widgets), so the answer for a
     short line is remembered (a pure function of the line and the rules)."""
-    comp = _compiled(rules)
+    rule_set = _compiled(rules).any_zone
     if len(line) > _REMEMBER_CHARS:
-        return _match_any_zone_rule(line, comp)
-    known = comp.remembered
+        return _match_rule(line, rule_set)
+    known = rule_set.remembered
     if line in known:
         return known[line]
     if len(known) >= _REMEMBER_LINES:
         known.clear()
-    found = known[line] = _match_any_zone_rule(line, comp)
+    found = known[line] = _match_rule(line, rule_set)
     return found
 
 
@@ -592,41 +619,48 @@ _REMEMBER_LINES = 50_000
 
 
 def any_zone_rules(lines: list[str], rules: Rules) -> list[Rule | None]:
-    """match_any_zone_rule() of each line (none holding a line break). The screens run over all
-    the lines at once: one search finds every `contains` string in them, and the rules anchored
-    at a line's start are screened by its first character. A line is then tried only against
-    the rules a screen let it through for, in their order."""
-    comp = _compiled(rules)
+    """match_any_zone_rule() of each line (none holding a line break)."""
+    return first_rules(lines, _compiled(rules).any_zone)
+
+
+def first_rules(lines: list[str], rule_set: _RuleSet) -> list[Rule | None]:
+    """The first rule of the set that matches each line (none holding a line break), if any.
+    The screens run over all the lines at once: one search finds every `contains` string in
+    them, and the rules anchored at a line's start are screened by its first character. A line
+    is then tried only against the rules a screen let it through for, in their order."""
     out: list[Rule | None] = [None] * len(lines)
+    if not rule_set.rules:
+        return out
     tries: dict[int, list[int]] | dict[int, None]
-    if comp.any_zone_screened:
-        tries = _rules_to_try(lines, comp)
+    if rule_set.screened:
+        tries = _rules_to_try(lines, rule_set)
     else:  # some rule has no screen: every line is tried against every rule
         tries = dict.fromkeys(range(len(lines)))
-    known = comp.remembered
+    known = rule_set.remembered
     for index in sorted(tries):
         line = lines[index]
         if len(line) > _REMEMBER_CHARS:
-            out[index] = _first_any_zone_rule(line, comp, tries[index])
+            out[index] = _first_rule(line, rule_set, tries[index])
             continue
         if line in known:
             out[index] = known[line]
             continue
         if len(known) >= _REMEMBER_LINES:
             known.clear()
-        out[index] = known[line] = _first_any_zone_rule(line, comp, tries[index])
+        out[index] = known[line] = _first_rule(line, rule_set, tries[index])
     return out
 
 
-def _rules_to_try(lines: list[str], comp: _Compiled) -> dict[int, list[int]]:
-    """For each line a screen lets through, the positions (in comp.any_zone) of the rules it
+def _rules_to_try(lines: list[str], rule_set: _RuleSet) -> dict[int, list[int]]:
+    """For each line a screen lets through, the positions (in rule_set.rules) of the rules it
     may match: those with a `contains` string the line holds, and the anchored rules whose
     pattern can open with the line's first character."""
     tries: dict[int, set[int]] = {}
-    for index, strings in _strings_held(lines, comp).items():
-        tries[index] = {rule for string in strings for rule in comp.any_zone_string_rules[string]}
-    anchored, firsts = comp.any_zone_anchored, comp.any_zone_firsts
-    for index in _lines_starting_like_rule(lines, comp):
+    string_rules = rule_set.string_rules
+    for index, strings in _strings_held(lines, rule_set).items():
+        tries[index] = {rule for string in strings for rule in string_rules[string]}
+    anchored, firsts = rule_set.anchored, rule_set.firsts
+    for index in _lines_starting_like_rule(lines, rule_set):
         first = lines[index][:1]
         if first.isascii() and first:
             may = [rule for rule in anchored if (f := firsts[rule]) is None or first in f]
@@ -636,17 +670,15 @@ def _rules_to_try(lines: list[str], comp: _Compiled) -> dict[int, list[int]]:
     return {index: sorted(rules) for index, rules in tries.items()}
 
 
-def _strings_held(lines: list[str], comp: _Compiled) -> dict[int, set[int]]:
+def _strings_held(lines: list[str], rule_set: _RuleSet) -> dict[int, set[int]]:
     """For the lines that hold `contains` strings (in lower case), the strings' positions in
-    comp.any_zone_strings."""
-    finder = comp.any_zone_finder
+    rule_set.strings."""
+    finder, strings = rule_set.finder, rule_set.strings
     if finder is None:
         return {}
-    if "" in comp.any_zone_strings:  # an empty string is in every line
-        empty = comp.any_zone_strings.index("")
+    if "" in strings:  # an empty string is in every line
         return {
-            index: {empty}
-            | {at for at, string in enumerate(comp.any_zone_strings) if string in line.lower()}
+            index: {at for at, string in enumerate(strings) if string in line.lower()}
             for index, line in enumerate(lines)
         }
     text = "\n".join(lines).lower()  # as each line in lower case: a line break is not cased
@@ -664,13 +696,13 @@ def _strings_held(lines: list[str], comp: _Compiled) -> dict[int, set[int]]:
     return held
 
 
-def _lines_starting_like_rule(lines: list[str], comp: _Compiled) -> list[int]:
+def _lines_starting_like_rule(lines: list[str], rule_set: _RuleSet) -> list[int]:
     """The indexes of the lines a rule anchored at the line's start matches (_starts_like_rule
     of each line)."""
-    start = comp.any_zone_start
+    start = rule_set.start
     if start is None:
         return []
-    by_char = comp.start_by_char
+    by_char = rule_set.start_by_char
     if by_char is None:
         return [index for index, line in enumerate(lines) if start.match(line)]
     screen_of = by_char.get  # a line opening with a character not in it (none, not ASCII): all
@@ -681,18 +713,18 @@ def _lines_starting_like_rule(lines: list[str], comp: _Compiled) -> list[int]:
     ]
 
 
-def _first_any_zone_rule(line: str, comp: _Compiled, tries: list[int] | None = None) -> Rule | None:
-    """The first rule that applies anywhere and matches, of those at the positions `tries`
-    (their `contains` screens passed) or, without it, of all (each screened here)."""
+def _first_rule(line: str, rule_set: _RuleSet, tries: list[int] | None = None) -> Rule | None:
+    """The first rule of the set that matches, of those at the positions `tries` (their
+    `contains` screens passed) or, without it, of all (each screened here)."""
     words = word_count(line)
     if tries is not None:
         for position in tries:
-            rule, pattern, _ = comp.any_zone[position]
+            rule, pattern, _ = rule_set.rules[position]
             if (not rule.max_words or words <= rule.max_words) and pattern.search(line):
                 return rule
         return None
     lower = line.lower()
-    for rule, pattern, screen in comp.any_zone:
+    for rule, pattern, screen in rule_set.rules:
         if (
             (not rule.max_words or words <= rule.max_words)
             and (screen is None or screen.search(lower))
@@ -702,13 +734,13 @@ def _first_any_zone_rule(line: str, comp: _Compiled, tries: list[int] | None = N
     return None
 
 
-def _match_any_zone_rule(line: str, comp: _Compiled) -> Rule | None:
-    """The first rule that applies anywhere and matches, the screens tried first."""
-    if comp.any_zone_screened:
-        holds = bool(comp.any_zone_contains and comp.any_zone_contains.search(line.lower()))
-        if not holds and not _starts_like_rule(comp, line):
+def _match_rule(line: str, rule_set: _RuleSet) -> Rule | None:
+    """The first rule of the set that matches, the screens tried first."""
+    if rule_set.screened:
+        holds = bool(rule_set.contains and rule_set.contains.search(line.lower()))
+        if not holds and not _starts_like_rule(rule_set, line):
             return None
-    return _first_any_zone_rule(line, comp)
+    return _first_rule(line, rule_set)
 
 
 def _is_foreign_fragment(line: str, cfg: Config) -> bool:
@@ -734,23 +766,42 @@ _MENU_SEPARATORS = regex.compile(r"\s[|·•»/]\s")
 
 
 def _is_title_like(line: str, comp: _Compiled, cfg: Config) -> bool:
-    words = word_count(line)
+    return cfg.min_title_words <= word_count(line) <= cfg.max_title_words and _title_shaped(
+        line, comp
+    )
+
+
+# Two of these characters, at least, for two menu separators
+_TWO_SEPARATORS = re.compile(r"[|·•»/].*[|·•»/]", re.DOTALL)
+
+
+def _title_shaped(line: str, comp: _Compiled) -> bool:
+    """Not a label ("Topics:"), not a menu ("Home | News | Sport"), not a byline."""
     return (
-        cfg.min_title_words <= words <= cfg.max_title_words
-        and not line.endswith(":")
-        and len(_MENU_SEPARATORS.findall(line)) < 2
+        not line.endswith(":")
+        and not (_TWO_SEPARATORS.search(line) and len(_MENU_SEPARATORS.findall(line)) >= 2)
         and not (comp.byline and comp.byline.match(line))
     )
 
 
-def _pick_title(lines: list[tuple[int, str]], comp: _Compiled, cfg: Config) -> int | None:
-    """Line number of the headline: the title-like line nearest the body with at least five
-    words (site names, sections and menu items are shorter), else the longest title-like line.
-    """
-    candidates = [(n, word_count(line)) for n, line in lines if _is_title_like(line, comp, cfg)]
-    for number, words in reversed(candidates):
-        if words >= 5:
-            return number
+def _pick_title(header: list[int], doc: _Lines, comp: _Compiled) -> int | None:
+    """Position of the headline among the header lines: the title-like line nearest the body
+    with at least five words (site names, sections and menu items are shorter), else the
+    longest title-like line."""
+    least, most, words, texts = (
+        doc.cfg.min_title_words,
+        doc.cfg.max_title_words,
+        doc.word_counts,
+        doc.texts,
+    )
+    candidates = [
+        (at, words[at])
+        for at in header
+        if least <= words[at] <= most and _title_shaped(texts[at], comp)
+    ]
+    for at, count in reversed(candidates):
+        if count >= 5:
+            return at
     if not candidates:
         return None
     return max(candidates, key=lambda c: (c[1], -c[0]))[0]
@@ -908,29 +959,48 @@ class _Lines:
         """Work out every line's word count, whether it is a paragraph (is_body_like) and
         whether it ends a sentence."""
         cfg, texts = self.cfg, self.texts
-        self.ascii = ascii = [text.isascii() for text in texts]
+        self.ascii = ascii = list(map(str.isascii, texts))
         # the lines word_count() reads as ASCII counted together, the others one by one
-        plain = [a or not NOT_PLAIN.search(text) for a, text in zip(ascii, texts, strict=True)]
-        joined = "\n".join(text if p else "" for text, p in zip(texts, plain, strict=True))
-        counts = ascii_word_counts(joined) if texts else []
-        self.word_counts = [
-            count if p else word_count(text)
-            for count, p, text in zip(counts, plain, texts, strict=True)
+        if all(ascii):
+            self.word_counts = ascii_word_counts("\n".join(texts)) if texts else []
+            unspaced = ascii  # not read: no ASCII line is mostly unspaced
+        else:
+            plain = [a or not NOT_PLAIN.search(text) for a, text in zip(ascii, texts, strict=True)]
+            joined = "\n".join(text if p else "" for text, p in zip(texts, plain, strict=True))
+            self.word_counts = [
+                count if p else word_count(text)
+                for count, p, text in zip(ascii_word_counts(joined), plain, texts, strict=True)
+            ]
+            unspaced = [
+                not a and _mostly_unspaced(text) for a, text in zip(ascii, texts, strict=True)
+            ]
+        # as _ENDS_SENTENCE.search(text[-_TAIL:]): the closing quotes and brackets stripped, the
+        # last character ends a sentence, and it is within the tail
+        closers, enders, within = _SENTENCE_CLOSERS, _SENTENCE_ENDERS, _TAIL - 1
+        ends = [
+            (bare := text.rstrip(closers))[-1:] in enders and len(text) - len(bare) <= within
+            for text in texts
         ]
-        tails = [text[-_TAIL:] for text in texts]
-        ends = [bool(_ENDS_SENTENCE.search(tail)) for tail in tails]
-        unspaced = [not a and _mostly_unspaced(text) for a, text in zip(ascii, texts, strict=True)]
         # a sentence ends with final punctuation, or at the line's end in a script that writes
         # none (Thai ...)
-        self.sentence_ends = [end or u for end, u in zip(ends, unspaced, strict=True)]
-        teasers, least, long = cfg.teasers_not_paragraphs, cfg.min_body_words, cfg.long_line_words
-        # as _body_like() (a teaser cut short with "..." is no paragraph; every such line has
-        # "..." or "…" in its tail)
-        self.paragraphs = [
-            not (teasers and ("..." in tail or "…" in tail) and bool(_TRUNCATED.search(tail)))
-            and (words >= long or (words >= least if end else u and words >= 2 * least))
-            for tail, words, end, u in zip(tails, self.word_counts, ends, unspaced, strict=True)
+        self.sentence_ends = (
+            ends if unspaced is ascii else [end or u for end, u in zip(ends, unspaced, strict=True)]
+        )
+        least, long = cfg.min_body_words, cfg.long_line_words
+        # as _body_like()
+        self.paragraphs = paragraphs = [
+            words >= long or (words >= least if end else u and words >= 2 * least)
+            for words, end, u in zip(
+                self.word_counts,
+                ends,
+                [False] * len(texts) if unspaced is ascii else unspaced,
+                strict=True,
+            )
         ]
+        if cfg.teasers_not_paragraphs:  # a teaser cut short with "..." is no paragraph
+            for at, text in enumerate(texts):
+                if paragraphs[at] and ("..." in text or "…" in text) and is_truncated(text):
+                    paragraphs[at] = False
 
     def pieces(self, cut_citations: bool) -> list[Line]:
         """Every labelled piece in order: a header cue before its line's text, citation markers
@@ -1158,12 +1228,13 @@ def segment(
         keys = line_keys_of([texts[at] for at in maybe])
         recurring = {at for at, key in zip(maybe, keys, strict=True) if key in repeated}
     pending = []
+    fragment_words = cfg.foreign_fragment_max_words  # a longer line is no fragment
     for at, hit in zip(open_lines, hits, strict=True):
         if hit:
             relabel(at, hit.label, hit.name)
         elif at in recurring:
             relabel(at, "chrome", "repeated-across-documents")
-        elif not ascii[at] and _is_foreign_fragment(texts[at], cfg):
+        elif not ascii[at] and words[at] <= fragment_words and _is_foreign_fragment(texts[at], cfg):
             relabel(at, "chrome", "mixed-script-fragment")
         else:
             pending.append(at)
@@ -1186,17 +1257,21 @@ def segment(
 
     # A line that is nothing but a date, before the body or among its first lines, is a dateline.
     if block:
-        opening = set(body_like[:1] + [at for at in pending if at > first_body][:3])
-        for at in pending:
-            line = texts[at]
-            if (
-                (at < first_body or at in opening)
-                and _DATE_ONLY_CHARS[0] <= len(line) <= _DATE_ONLY_CHARS[1]
-                and _DIGIT.search(line)
-                and _is_date_only(line, run_date)
-            ):
+        before = bisect.bisect_left(pending, first_body)  # pending is in order
+        after = bisect.bisect_right(pending, first_body)
+        opening = sorted(set(body_like[:1] + pending[after : after + 3]))
+        least, most = _DATE_ONLY_CHARS
+        dated = [
+            at
+            for at in pending[:before] + opening
+            if least <= len(texts[at]) <= most
+            and _DIGIT.search(texts[at])
+            and _is_date_only(texts[at], run_date)
+        ]
+        if dated:
+            for at in dated:
                 relabel(at, "dateline", "date-only-line")
-        pending = [at for at in pending if labels[at] == BODY]
+            pending = [at for at in pending if labels[at] == BODY]
 
     # Inside the article, a run of several lines that are not paragraphs is an embedded widget
     # (a share bar, a link list), not a heading.
@@ -1216,74 +1291,66 @@ def segment(
     # the line right after the last paragraph
     closing = last_body + 1 if block and cfg.keep_closing_sentence else None
     header: list[int] = []
-    zone_rules = {
-        zone: [(r, p, s) for r, p, s in comp.zoned if r.zone in (zone, "outside-body")]
-        for zone in ("header", "tail")
-    }
-    for at in pending:
-        if not block or first_body <= at <= last_body:
-            continue  # the zoned rules apply before or after the body only
-        zone = "header" if at < first_body else "tail"
-        line = texts[at]
-        size = words[at]
-        lower = None
-        matched = False
-        for rule, pattern, screen in zone_rules[zone]:
-            if rule.max_words and size > rule.max_words:
-                continue
-            if screen is not None:
-                if lower is None:
-                    lower = line.lower()
-                if not screen.search(lower):
-                    continue
-            if pattern.search(line):
-                relabel(at, rule.label, rule.name)
-                matched = True
-                break
-        if matched:
-            continue
-        if at == closing and size >= 3 and sentence_end[at] and not paragraph[at]:
-            continue  # the article's closing line: a short sentence right after its last paragraph
-        if zone == "header":
-            header.append(at)
-        elif paragraph[at]:
-            relabel(at, "chrome", "outside-main-text")
-        else:
-            relabel(at, "chrome", "short-line-after-body")
+    if block:  # the zoned rules apply before or after the body only
+        before = bisect.bisect_left(pending, first_body)  # pending is in order
+        after = bisect.bisect_right(pending, last_body)
+        labels, rules = doc.labels, doc.rules
+        for zone, rule_set in (("header", comp.header), ("tail", comp.tail)):
+            lines = pending[:before] if zone == "header" else pending[after:]
+            hits = first_rules([texts[at] for at in lines], rule_set)
+            for at, hit in zip(lines, hits, strict=True):
+                if hit:
+                    labels[at], rules[at] = hit.label, hit.name
+                elif at == closing and words[at] >= 3 and sentence_end[at] and not paragraph[at]:
+                    continue  # the closing line: a short sentence right after the last paragraph
+                elif zone == "header":
+                    header.append(at)
+                elif paragraph[at]:
+                    labels[at], rules[at] = "chrome", "outside-main-text"
+                else:
+                    labels[at], rules[at] = "chrome", "short-line-after-body"
 
     # Before the body, a header cue with a date anywhere, or a short line that carries a date
     # (with a time, a place or a reading time beside it), is a dateline; a byline cue, a byline.
-    for at in list(header):
+    byline, byline_firsts = comp.byline, comp.byline_firsts
+    undecided = []
+    for at in header:
         line = texts[at]
-        if comp.byline and comp.byline.match(line) and words[at] <= cfg.max_byline_words:
+        if (
+            byline
+            and (byline_firsts is None or line[:1] in byline_firsts or not line[:1].isascii())
+            and byline.match(line)
+            and words[at] <= cfg.max_byline_words
+        ):
             relabel(at, "byline", "byline-cue")
         elif not _DIGIT.search(line):  # both kinds of dateline hold a date, with a digit
-            continue
+            undecided.append(at)
         elif (found := _header_prefix(line, run_date)) and found[0] == "dateline":
             relabel(at, "dateline", "header-cue-with-date")
         elif _is_dated_line(line, run_date, cfg):
             relabel(at, "dateline", "dated-header-line")
         else:
-            continue
-        header.remove(at)
+            undecided.append(at)
+    header = undecided
 
     # The headline is the longest title-like line before the body (site names, sections and
     # menus are shorter); bylines follow it; the rest of the header is chrome.
-    title_line = _pick_title([(at, texts[at]) for at in header], comp, cfg)
+    title_line = _pick_title(header, doc, comp)
     title: str | None = texts[title_line] if title_line is not None else None
+    labels, rules, numbers = doc.labels, doc.rules, doc.numbers
     for at in header:
         if at == title_line:
-            relabel(at, "title", "headline-before-body")
+            labels[at], rules[at] = "title", "headline-before-body"
         elif (
             title_line is not None
-            and 0 < doc.numbers[at] - doc.numbers[title_line] <= 3
+            and 0 < numbers[at] - numbers[title_line] <= 3
             and _is_name_like(texts[at])
         ):
-            relabel(at, "byline", "name-after-title")
+            labels[at], rules[at] = "byline", "name-after-title"
         elif paragraph[at]:
-            relabel(at, "chrome", "outside-main-text")
+            labels[at], rules[at] = "chrome", "outside-main-text"
         else:
-            relabel(at, "chrome", "short-line-before-body")
+            labels[at], rules[at] = "chrome", "short-line-before-body"
 
     if title is None and not block:
         # No paragraph reads as prose: keep everything, take a leading headline as title.

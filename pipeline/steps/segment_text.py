@@ -1022,26 +1022,31 @@ class _Lines:
 def _body_like_lines(lines: list[int], doc: _Lines) -> list[int]:
     """Lines that are paragraphs, judging hard-wrapped paragraphs whole: a line that does not end
     a sentence, followed directly by one that starts in lower case, continues on it."""
-    numbers, texts = doc.numbers, doc.texts
+    numbers, texts, words, ends = doc.numbers, doc.texts, doc.word_counts, doc.sentence_ends
+    # the lines that continue the line before them
+    wrapped = [
+        at
+        for previous, at in zip(lines, lines[1:])
+        if numbers[previous] == numbers[at] - 1
+        and words[previous] >= _WRAPPED_LINE_WORDS
+        and not ends[previous]
+        and _LOWER_START.match(texts[at])
+    ]
+    paragraphs = doc.paragraphs
+    if not wrapped:
+        return [at for at in lines if paragraphs[at]]
     groups: list[list[int]] = []
-    previous = -1
+    continues = set(wrapped)
     for at in lines:
-        if (
-            groups
-            and numbers[groups[-1][-1]] == numbers[at] - 1
-            and _LOWER_START.match(texts[at])
-            and doc.word_counts[previous] >= _WRAPPED_LINE_WORDS
-            and not doc.sentence_ends[previous]
-        ):
+        if groups and at in continues:
             groups[-1].append(at)
         else:
             groups.append([at])
-        previous = at
     return [
         at
         for group in groups
         if (
-            doc.paragraphs[group[0]]
+            paragraphs[group[0]]
             if len(group) == 1
             else is_body_like(" ".join(texts[at] for at in group), doc.cfg)
         )

@@ -139,3 +139,57 @@ def test_a_back_reference_turns_the_screen_off():
 @pytest.mark.parametrize("text", ["", "\n\n", "   \n\t", "\u3000"])
 def test_a_blank_text_has_no_pieces_and_no_title(cfg, text):
     assert segment_text.segment(text, cfg.segment_text, dt.date(2026, 11, 21)) == ([], None)
+
+
+def test_the_strings_a_pattern_opens_with():
+    parsed = segment_text._sre_parser.parse
+    assert segment_text._openings(parsed(r"(?i)^(?:share|print)\b")) == {"share", "print"}
+    assert segment_text._openings(parsed(r"^e-?mail$")) == {"email", "e-mail"}
+    assert segment_text._openings(parsed(r"^(?:top |latest )?news")) == {
+        "top news",
+        "latest news",
+        "news",
+    }
+    assert segment_text._openings(parsed(r"^more\s*:")) == {"more"}  # the strings stop at \s*
+    assert segment_text._openings(parsed(r"^\d+ comments")) is None
+    assert segment_text._openings(parsed(r"^(?:a|\w+)")) is None
+    # "s" in an ignore-case pattern also matches "ſ": the opening stops before it
+    assert segment_text._openings(parsed(r"(?i)^ſpam")) is None
+
+
+def test_the_strings_a_pattern_needs():
+    parsed = segment_text._sre_parser.parse
+    assert segment_text._requirement(parsed(r"^\S.{0,40}\ssays:")) == {"says:"}
+    assert segment_text._requirement(parsed(r"^\d+\s+(?:comments?|replies)\b")) == {
+        "comment",
+        "replies",
+    }
+    assert segment_text._requirement(parsed(r"^\d+(?:x|y)?\s*$")) is None
+
+
+LITERAL_RULES = Rules(rules=tuple(r for r in SYNTHETIC.rules if r.name != "backref"))
+
+
+@pytest.mark.parametrize("rules", ["shipped", "synthetic"])
+def test_the_string_screens_answer_as_every_rule_tried(cfg, rules):
+    """first_rules() finds the strings of the screens in all of a text's lines at once; a line
+    is given the rule that trying every rule on it, in order, gives."""
+    chosen = cfg.segment_text.rules if rules == "shipped" else LITERAL_RULES
+    rule_set = _compiled(chosen).any_zone
+    assert rule_set.literal is not None
+    rng = random.Random(7)
+    words = [
+        "Share", "share this", "PRINT", "e-mail", "Email", "more:", "More stories", "12",
+        "comments", "replies", "says:", "Jane", "Doe", "Photo:", "AP", "©", "reuters",
+        "Related", "stories", "Tags:", "Home", "news", "Advertisement", "ADVERTISEMENT",
+        "the", "story", "x", "vk", "(", ")", "[", "]", "/", "—", "Leia", "mais", "Читайте",
+        "также", "Kommentare", "ſhare", "\u212aommentare", "İstanbul", "ΣΧΟΛΙΑ", "café",
+    ]  # fmt: skip
+    for _ in range(400):
+        lines = [
+            " ".join(rng.choice(words) for _ in range(rng.randrange(1, 6)))
+            for _ in range(rng.randrange(1, 12))
+        ]
+        expected = [segment_text._first_rule(line, rule_set) for line in lines]
+        rule_set.remembered.clear()  # every answer worked out, none remembered
+        assert segment_text.first_rules(lines, rule_set) == expected, lines

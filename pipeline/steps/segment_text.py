@@ -243,8 +243,28 @@ class _RuleSet:
     firsts: tuple[frozenset[str] | None, ...]
     # `start` by the line's first character, when it is ASCII (see _start_screens)
     start_by_char: dict[str, re.Pattern[str] | None] | None
+    # the screens as strings, searched in all the lines at once (None: some rule is beyond them)
+    literal: _LiteralScreen | None = None
     # short lines already matched: line -> the rule (or None)
     remembered: dict[str, Rule | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _LiteralScreen:
+    """The rule set's screens as strings, found in all the lines of a text by one search (in
+    lower case): `contains` strings anywhere in a line; for an anchored rule, the strings a
+    line it matches opens with ("share", "read more" ...), or else strings it holds ("says:").
+    Parts of anchored rules with neither are screened by the line's first character."""
+
+    finder: ahocorasick_rs.AhoCorasick
+    # for each string: whether it opens a line (it is searched with a line break before it),
+    # and the positions (in _RuleSet.rules) of the rules a line holding it may match
+    opens: tuple[bool, ...]
+    rules_of: tuple[tuple[int, ...], ...]
+    # the parts of anchored rules with no strings, by the line's first character (see
+    # _start_screens), and all of them (None: there are none)
+    rest_by_char: dict[str, re.Pattern[str] | None] | None
+    rest: re.Pattern[str] | None
 
 
 @dataclass(frozen=True)
@@ -362,7 +382,9 @@ def _rule_set(rules: list[_Compiled_Rule]) -> _RuleSet:
         contains=contains,
         screened=covered,
         strings=strings,
-        finder=ahocorasick_rs.AhoCorasick(list(strings)) if strings else None,
+        finder=ahocorasick_rs.AhoCorasick(list(strings), implementation=_AC_DFA)
+        if strings
+        else None,
         string_rules=tuple(
             tuple(i for i, (r, _, _) in enumerate(rules) if s in (c.lower() for c in r.contains))
             for s in strings
@@ -372,7 +394,155 @@ def _rule_set(rules: list[_Compiled_Rule]) -> _RuleSet:
             _rule_first_characters(r) if _is_anchored(r, p) else None for r, p, _ in rules
         ),
         start_by_char=_start_screens(anchored) if anchored else None,
+        literal=_literal_screen(rules, strings) if covered else None,
     )
+
+
+# The string searches are compiled to a deterministic automaton: a few hundred strings, searched
+# in every document
+_AC_DFA = ahocorasick_rs.Implementation.DFA
+
+
+# A part of an anchored rule is screened by a string it needs when that string has at least
+# this many characters (shorter ones are in too many lines to be worth it), and by the strings
+# it opens with when there are at most this many.
+_MIN_NEEDED_CHARS = 3
+_MAX_OPENINGS = 256
+
+
+def _literal_screen(
+    rules: list[_Compiled_Rule], contains: tuple[str, ...]
+) -> _LiteralScreen | None:
+    """The screens of the rules as strings (None when a pattern is beyond this reading)."""
+    strings: dict[str, set[int]] = {}  # "\n" + opening, or a string held -> rule positions
+    for string in contains:
+        strings[string] = {
+            i for i, (r, _, _) in enumerate(rules) if string in (c.lower() for c in r.contains)
+        }
+    rest: list[tuple[Any, Any, set[str] | None]] = []
+    for position, (rule, pattern, _) in enumerate(rules):
+        if not _is_anchored(rule, pattern):
+            continue
+        units = _units([f"(?{'' if rule.case_sensitive else 'i'}:{rule.pattern})"])
+        if units is None:
+            return None
+        for unit in units:
+            try:
+                openings = _openings(unit[1])
+                needed = None if openings else _requirement(unit[1])
+            except Exception:  # a form this reading does not know
+                return None
+            if openings:
+                for opening in openings:
+                    strings.setdefault("\n" + opening, set()).add(position)
+            elif needed and min(map(len, needed)) >= _MIN_NEEDED_CHARS:
+                for string in needed:
+                    strings.setdefault(string, set()).add(position)
+            else:
+                rest.append(unit)
+    if not strings:
+        return None
+    try:
+        rest_by_char = _screens_of_units(rest) if rest else None
+        rest_all = _joined(rest) if rest else None
+    except Exception:  # a form this reading does not know
+        return None
+    return _LiteralScreen(
+        finder=ahocorasick_rs.AhoCorasick(list(strings), implementation=_AC_DFA),
+        opens=tuple(string.startswith("\n") for string in strings),
+        rules_of=tuple(tuple(sorted(r)) for r in strings.values()),
+        rest_by_char=rest_by_char,
+        rest=rest_all,
+    )
+
+
+def _openings(items: Any) -> frozenset[str] | None:
+    """Strings in lower case, one of which the lower-case form of every text the parsed items
+    match opens with (None: none found, or too many)."""
+    found, _ = _opening_of(items)
+    if found is None or "" in found:
+        return None
+    return frozenset(found)
+
+
+def _opening_of(items: Any) -> tuple[set[str] | None, bool]:
+    """(strings in lower case one of which every match opens with, None when too many; whether
+    every match is one of them): literal characters joined while the sequence is certain."""
+    out, whole = {""}, True
+    for op, av in items:
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue  # takes no character
+        if op is _sre.LITERAL and (low := _usable_literal(av)) is not None:
+            more, more_whole = {low}, True
+        elif op is _sre.SUBPATTERN:
+            more_found, more_whole = _opening_of(av[3])
+            if more_found is None:
+                return (None, False) if out == {""} else (out, False)
+            more = more_found
+        elif op is _sre.BRANCH:
+            more, more_whole = set(), True
+            for branch in av[1]:
+                found, branch_whole = _opening_of(branch)
+                if found is None:
+                    return (None, False) if out == {""} else (out, False)
+                more |= found
+                more_whole = more_whole and branch_whole
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            low, high, sub = av
+            found, sub_whole = _opening_of(sub)
+            if found is None or (low == 0 and high != 1):
+                return out, False
+            if low == 0:  # optional
+                more, more_whole = found | {""}, sub_whole
+            else:
+                more, more_whole = found, sub_whole and low == high == 1
+        else:  # a class of characters, any character ...: the strings stop here
+            return out, False
+        out = {a + b for a in out for b in more}
+        if len(out) > _MAX_OPENINGS:
+            return None, False
+        if not more_whole:
+            return out, False
+    return out, whole
+
+
+def _usable_literal(code: int) -> str | None:
+    """The literal character in lower case when "a pattern's literal matches a character" gives
+    "their lower cases are equal" (texts with _CASE_SPECIAL_CHARS aside); else None."""
+    low = chr(code).lower()
+    if len(low) == 1 and low.upper().lower() == low and low not in _CASE_SPECIAL_CHARS:
+        return low
+    return None
+
+
+def _requirement(items: Any) -> frozenset[str] | None:
+    """Strings in lower case, one of which the lower-case form of every text a sequence of
+    parsed items matches holds (None: none found): a run of literal characters, or one of the
+    runs of each branch of a choice. Of several, the one with the longest shortest string."""
+    best: frozenset[str] | None = None
+
+    def consider(found: frozenset[str] | None) -> None:
+        nonlocal best
+        if found and (best is None or min(map(len, found)) > min(map(len, best))):
+            best = found
+
+    run: list[str] = []
+    for op, av in items:
+        if op is _sre.LITERAL and (low := _usable_literal(av)) is not None:
+            run.append(low)
+            continue
+        consider(frozenset(["".join(run)]) if run else None)
+        run = []
+        if op is _sre.SUBPATTERN:
+            consider(_requirement(av[3]))
+        elif op is _sre.BRANCH:
+            branches = [_requirement(branch) for branch in av[1]]
+            if all(branches):
+                consider(frozenset().union(*branches))  # type: ignore[arg-type]
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] >= 1:
+            consider(_requirement(av[2]))
+    consider(frozenset(["".join(run)]) if run else None)
+    return best
 
 
 def _rule_first_characters(rule: Rule) -> frozenset[str] | None:
@@ -408,6 +578,32 @@ def _start_screens(patterns: list[str]) -> dict[str, re.Pattern[str] | None] | N
 
     A choice at a pattern's start ("^(?:more:|related|...)") is spread into one alternative per
     branch; each alternative's possible first characters are read from its parsed form."""
+    units = _units(patterns)
+    if units is None:
+        return None
+    try:
+        return _screens_of_units(units)
+    except Exception:  # a form this reading does not know: no screen, every rule is tried
+        return None
+
+
+def _screens_of_units(
+    units: list[tuple[Any, Any, set[str] | None]],
+) -> dict[str, re.Pattern[str] | None]:
+    """For each ASCII character, the units that can open with it joined in one pattern."""
+    screens: dict[str, re.Pattern[str] | None] = {}
+    made: dict[tuple[int, ...], re.Pattern[str] | None] = {}
+    for ch in _ASCII:
+        chosen = tuple(i for i, u in enumerate(units) if u[2] is None or ch in u[2])
+        if chosen not in made:
+            made[chosen] = _joined([units[i] for i in chosen]) if chosen else None
+        screens[ch] = made[chosen]
+    return screens
+
+
+def _units(patterns: list[str]) -> list[tuple[Any, Any, set[str] | None]] | None:
+    """The parsed alternatives of the patterns (see _start_screens), each with the ASCII
+    characters it can open with (None: any); None when a pattern is beyond this reading."""
     if any(_BACK_REFERENCE.search(p) for p in patterns):
         return None
     try:
@@ -420,16 +616,28 @@ def _start_screens(patterns: list[str]) -> dict[str, re.Pattern[str] | None] | N
             for items in alternatives:
                 first, empty = _first_of(items, tree.state.flags)
                 units.append((tree.state, items, None if empty else first))
-        screens: dict[str, re.Pattern[str] | None] = {}
-        made: dict[tuple[int, ...], re.Pattern[str] | None] = {}
-        for ch in _ASCII:
-            chosen = tuple(i for i, u in enumerate(units) if u[2] is None or ch in u[2])
-            if chosen not in made:
-                made[chosen] = _joined([units[i] for i in chosen]) if chosen else None
-            screens[ch] = made[chosen]
-        return screens
-    except Exception:  # a form this reading does not know: no screen, every rule is tried
+        return units
+    except Exception:  # a form this reading does not know
         return None
+
+
+# Characters for which "holds the string in lower case" does not follow from "a pattern's
+# literal matches it" (ignoring case): those lowering to an unusual member of a case class the
+# regular expression engine treats as one ("ſ" matches "s"), "İ" (its lower case is two
+# characters) and "Σ" (its lower case depends on the next character).
+_CASE_FIXES: dict[int, tuple[int, ...]] = getattr(
+    _stdlib_module("re._casefix", "sre_compile"), "_EXTRA_CASES", {}
+)
+_CASE_SPECIAL_CHARS = frozenset(
+    "İΣ"
+    + "".join(
+        ch
+        for code, more in _CASE_FIXES.items()
+        for ch in (chr(code), *map(chr, more))
+        if ch.upper().lower() != ch
+    )
+)
+_CASE_SPECIAL = re.compile(f"[{re.escape(''.join(sorted(_CASE_SPECIAL_CHARS)))}]")
 
 
 _BACK_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
@@ -655,6 +863,10 @@ def _rules_to_try(lines: list[str], rule_set: _RuleSet) -> dict[int, list[int]]:
     """For each line a screen lets through, the positions (in rule_set.rules) of the rules it
     may match: those with a `contains` string the line holds, and the anchored rules whose
     pattern can open with the line's first character."""
+    joined = "\n".join(lines)
+    literal = rule_set.literal
+    if literal is not None and _CASE_FIXES and not _CASE_SPECIAL.search(joined):
+        return _rules_to_try_by_strings(lines, joined, rule_set, literal)
     tries: dict[int, set[int]] = {}
     string_rules = rule_set.string_rules
     for index, strings in _strings_held(lines, rule_set).items():
@@ -667,6 +879,35 @@ def _rules_to_try(lines: list[str], rule_set: _RuleSet) -> dict[int, list[int]]:
         else:  # the first-character sets are of ASCII characters only
             may = list(anchored)
         tries.setdefault(index, set()).update(may)
+    return {index: sorted(rules) for index, rules in tries.items()}
+
+
+def _rules_to_try_by_strings(
+    lines: list[str], joined: str, rule_set: _RuleSet, literal: _LiteralScreen
+) -> dict[int, list[int]]:
+    """_rules_to_try() from one search of the screens' strings in the lines (joined by line
+    breaks, none of _CASE_SPECIAL_CHARS in them: each line in lower case keeps its length)."""
+    text = "\n" + joined.lower()  # a line break before every line, the first too
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=1))
+    tries: dict[int, set[int]] = {}
+    opens, rules_of = literal.opens, literal.rules_of
+    for string, at, _ in literal.finder.find_matches_as_indexes(text, overlapping=True):
+        # an opening is found at the line break before its line
+        index = bisect.bisect_right(starts, at + 1 if opens[string] else at) - 1
+        tries.setdefault(index, set()).update(rules_of[string])
+    if literal.rest_by_char is not None:
+        screen_of, rest = literal.rest_by_char.get, literal.rest
+        anchored, firsts = rule_set.anchored, rule_set.firsts
+        for index, line in enumerate(lines):
+            first = line[:1]
+            screen = screen_of(first, rest)
+            if screen is None or not screen.match(line):
+                continue
+            if first.isascii() and first:
+                may = [rule for rule in anchored if (f := firsts[rule]) is None or first in f]
+            else:
+                may = list(anchored)
+            tries.setdefault(index, set()).update(may)
     return {index: sorted(rules) for index, rules in tries.items()}
 
 
@@ -1026,7 +1267,7 @@ def _body_like_lines(lines: list[int], doc: _Lines) -> list[int]:
     # the lines that continue the line before them
     wrapped = [
         at
-        for previous, at in zip(lines, lines[1:])
+        for previous, at in itertools.pairwise(lines)
         if numbers[previous] == numbers[at] - 1
         and words[previous] >= _WRAPPED_LINE_WORDS
         and not ends[previous]

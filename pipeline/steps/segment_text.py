@@ -408,6 +408,9 @@ _AC_DFA = ahocorasick_rs.Implementation.DFA
 # it opens with when there are at most this many.
 _MIN_NEEDED_CHARS = 3
 _MAX_OPENINGS = 256
+# With fewer parts of anchored rules than this, trying each line's first character costs less
+# than the one search.
+_MIN_UNITS_FOR_STRINGS = 10
 
 
 def _literal_screen(
@@ -420,12 +423,14 @@ def _literal_screen(
             i for i, (r, _, _) in enumerate(rules) if string in (c.lower() for c in r.contains)
         }
     rest: list[tuple[Any, Any, set[str] | None]] = []
+    units_seen = 0
     for position, (rule, pattern, _) in enumerate(rules):
         if not _is_anchored(rule, pattern):
             continue
         units = _units([f"(?{'' if rule.case_sensitive else 'i'}:{rule.pattern})"])
         if units is None:
             return None
+        units_seen += len(units)
         for unit in units:
             try:
                 openings = _openings(unit[1])
@@ -440,7 +445,7 @@ def _literal_screen(
                     strings.setdefault(string, set()).add(position)
             else:
                 rest.append(unit)
-    if not strings:
+    if not strings or units_seen < _MIN_UNITS_FOR_STRINGS:
         return None
     try:
         rest_by_char = _screens_of_units(rest) if rest else None

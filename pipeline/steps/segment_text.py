@@ -411,6 +411,8 @@ _MAX_OPENINGS = 256
 # With fewer parts of anchored rules than this, trying each line's first character costs less
 # than the one search.
 _MIN_UNITS_FOR_STRINGS = 10
+# An opening is searched by its first characters only (a smaller automaton, as good a screen)
+_OPENING_CHARS = 6
 
 
 def _literal_screen(
@@ -439,7 +441,7 @@ def _literal_screen(
                 return None
             if openings:
                 for opening in openings:
-                    strings.setdefault("\n" + opening, set()).add(position)
+                    strings.setdefault("\n" + opening[:_OPENING_CHARS], set()).add(position)
             elif needed and min(map(len, needed)) >= _MIN_NEEDED_CHARS:
                 for string in needed:
                     strings.setdefault(string, set()).add(position)
@@ -1244,8 +1246,8 @@ class _Lines:
             )
         ]
         if cfg.teasers_not_paragraphs:  # a teaser cut short with "..." is no paragraph
-            for at, text in enumerate(texts):
-                if paragraphs[at] and ("..." in text or "…" in text) and is_truncated(text):
+            for at in [at for at, text in enumerate(texts) if "..." in text or "…" in text]:
+                if paragraphs[at] and is_truncated(texts[at]):
                     paragraphs[at] = False
 
     def pieces(self, cut_citations: bool) -> list[Line]:
@@ -1405,7 +1407,8 @@ def _split_lines(text: str, cfg: Config, run_date: dt.date) -> tuple[_Lines, lis
     doc = _Lines(cfg)
     open_lines: list[int] = []
     raw = text.split("\n")
-    numbers = [n for n, line in enumerate(raw) if line and not line.isspace()]
+    stripped_lines = list(map(str.strip, raw))
+    numbers = list(itertools.compress(range(len(raw)), stripped_lines))  # the non-blank lines
     scan = cfg.header_scan_lines
     for number in numbers[:scan]:
         line = raw[number]
@@ -1428,7 +1431,7 @@ def _split_lines(text: str, cfg: Config, run_date: dt.date) -> tuple[_Lines, lis
             open_lines.append(doc.add(number, stripped, offset, BODY, ""))
     # the other lines, a list at a time
     rest = numbers[scan:]
-    texts = [raw[n].strip() for n in rest]
+    texts = [stripped_lines[n] for n in rest]
     ascii_letter, letter = _ASCII_LETTER.search, _LETTER.search  # as _has_letter()
     kept = [
         bool(ascii_letter(line) if line.isascii() else letter(line))
@@ -1438,10 +1441,19 @@ def _split_lines(text: str, cfg: Config, run_date: dt.date) -> tuple[_Lines, lis
     first = len(doc.texts)
     doc.numbers += rest
     doc.texts += texts
-    doc.starts += [raw[n].index(line[0]) for n, line in zip(rest, texts, strict=True)]
-    doc.labels += [BODY if keep else "chrome" for keep in kept]
-    doc.rules += ["" if keep else "no-letters" for keep in kept]
-    open_lines += [first + i for i, keep in enumerate(kept) if keep]
+    # a stripped line is the line itself when there was nothing to strip
+    doc.starts += [
+        0 if line is text else line.index(text[0])
+        for line, text in zip([raw[n] for n in rest], texts, strict=True)
+    ]
+    if all(kept):
+        doc.labels += [BODY] * len(kept)
+        doc.rules += [""] * len(kept)
+        open_lines += range(first, first + len(kept))
+    else:
+        doc.labels += [BODY if keep else "chrome" for keep in kept]
+        doc.rules += ["" if keep else "no-letters" for keep in kept]
+        open_lines += [first + i for i, keep in enumerate(kept) if keep]
     return doc, open_lines
 
 
@@ -1471,24 +1483,31 @@ def segment(
     count = len(texts)
 
     # Rules that need no zone first, so that a photo credit cannot pass as the first paragraph.
-    hits = any_zone_rules([texts[at] for at in open_lines], cfg.rules)
-    recurring: set[int] = set()
+    hits = any_zone_rules(
+        texts if len(open_lines) == count else [texts[at] for at in open_lines], cfg.rules
+    )
+    rules = doc.rules
+    removed: set[int] = set()
+    for at, hit in zip(itertools.compress(open_lines, hits), filter(None, hits), strict=True):
+        labels[at], rules[at] = hit.label, hit.name
+        removed.add(at)
     if repeated:
-        maybe = [at for at, hit in zip(open_lines, hits, strict=True) if not hit]
-        maybe = [at for at in maybe if not paragraph[at]]
+        maybe = [at for at in open_lines if at not in removed and not paragraph[at]]
         keys = line_keys_of([texts[at] for at in maybe])
-        recurring = {at for at, key in zip(maybe, keys, strict=True) if key in repeated}
-    pending = []
+        for at, key in zip(maybe, keys, strict=True):
+            if key in repeated:
+                labels[at], rules[at] = "chrome", "repeated-across-documents"
+                removed.add(at)
     fragment_words = cfg.foreign_fragment_max_words  # a longer line is no fragment
-    for at, hit in zip(open_lines, hits, strict=True):
-        if hit:
-            relabel(at, hit.label, hit.name)
-        elif at in recurring:
-            relabel(at, "chrome", "repeated-across-documents")
-        elif not ascii[at] and words[at] <= fragment_words and _is_foreign_fragment(texts[at], cfg):
-            relabel(at, "chrome", "mixed-script-fragment")
-        else:
-            pending.append(at)
+    for at in [at for at in open_lines if not ascii[at]]:
+        if (
+            at not in removed
+            and words[at] <= fragment_words
+            and _is_foreign_fragment(texts[at], cfg)
+        ):
+            labels[at], rules[at] = "chrome", "mixed-script-fragment"
+            removed.add(at)
+    pending = [at for at in open_lines if at not in removed] if removed else list(open_lines)
 
     body_like = _body_like_lines(pending, doc)
     ending = comp.ending_rules
@@ -1545,19 +1564,23 @@ def segment(
     if block:  # the zoned rules apply before or after the body only
         before = bisect.bisect_left(pending, first_body)  # pending is in order
         after = bisect.bisect_right(pending, last_body)
-        labels, rules = doc.labels, doc.rules
         for zone, rule_set in (("header", comp.header), ("tail", comp.tail)):
             lines = pending[:before] if zone == "header" else pending[after:]
             hits = first_rules([texts[at] for at in lines], rule_set)
-            for at, hit in zip(lines, hits, strict=True):
-                if hit:
+            if any(hits):
+                for at, hit in zip(
+                    itertools.compress(lines, hits), filter(None, hits), strict=True
+                ):
                     labels[at], rules[at] = hit.label, hit.name
-                elif at == closing and words[at] >= 3 and sentence_end[at] and not paragraph[at]:
-                    continue  # the closing line: a short sentence right after the last paragraph
-                elif zone == "header":
-                    header.append(at)
-                elif paragraph[at]:
+                lines = [at for at, hit in zip(lines, hits, strict=True) if not hit]
+            if zone == "header":
+                header = lines
+                continue
+            for at in lines:
+                if paragraph[at]:
                     labels[at], rules[at] = "chrome", "outside-main-text"
+                elif at == closing and words[at] >= 3 and sentence_end[at]:
+                    pass  # the closing line: a short sentence right after the last paragraph
                 else:
                     labels[at], rules[at] = "chrome", "short-line-after-body"
 
@@ -1634,15 +1657,12 @@ def segment(
         title_words = len(folded_title.split())
         # a line folds to the title only if its folded text holds the title's first word
         title_opening = folded_title.split(" ", 1)[0]
-        for at in pending:
+        for at in [at for at in pending if labels[at] == BODY]:
             line = texts[at]
             if (
-                labels[at] == BODY
                 # an ASCII line folds to its words in lower case: as many as the title's, or
                 # it is not the title
-                and (
-                    words[at] == title_words if line.isascii() else title_opening in fold_case(line)
-                )
+                (words[at] == title_words if ascii[at] else title_opening in fold_case(line))
                 and _fold(line) == folded_title
             ):
                 relabel(at, "title-repeat", "repeats-title")

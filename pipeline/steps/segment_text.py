@@ -27,6 +27,7 @@ import dataclasses
 import datetime as dt
 import importlib
 import itertools
+import operator
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -167,6 +168,8 @@ _ENDS_SENTENCE = re.compile(  # plain character classes: `re` reads them alike, 
 # ... its two character classes
 _SENTENCE_ENDERS = frozenset(".!?…。！？؟।۔:;")
 _SENTENCE_CLOSERS = "\"'”’»)]"
+# ... the characters a line ending a sentence ends with
+_SENTENCE_LAST = _SENTENCE_ENDERS | frozenset(_SENTENCE_CLOSERS)
 # Patterns anchored at the end of a line are searched in its last characters only.
 _TAIL = 16
 # A bracketed number after "in", "see", "from" ... is a reference the sentence talks about
@@ -1205,46 +1208,50 @@ class _Lines:
 
     def measure(self) -> None:
         """Work out every line's word count, whether it is a paragraph (is_body_like) and
-        whether it ends a sentence."""
+        whether it ends a sentence. Most lines are short and end with no punctuation (menus,
+        links): each feature is screened for all lines at once and worked out for the few."""
         cfg, texts = self.cfg, self.texts
+        count = len(texts)
         self.ascii = ascii = list(map(str.isascii, texts))
+        others = list(itertools.compress(range(count), map(operator.not_, ascii)))
         # the lines word_count() reads as ASCII counted together, the others one by one
-        if all(ascii):
-            self.word_counts = ascii_word_counts("\n".join(texts)) if texts else []
-            unspaced = ascii  # not read: no ASCII line is mostly unspaced
+        not_plain = [at for at in others if NOT_PLAIN.search(texts[at])]
+        if not_plain:
+            parts = list(texts)
+            for at in not_plain:
+                parts[at] = ""
+            self.word_counts = words = ascii_word_counts("\n".join(parts))
+            for at in not_plain:
+                words[at] = word_count(texts[at])
         else:
-            plain = [a or not NOT_PLAIN.search(text) for a, text in zip(ascii, texts, strict=True)]
-            joined = "\n".join(text if p else "" for text, p in zip(texts, plain, strict=True))
-            self.word_counts = [
-                count if p else word_count(text)
-                for count, p, text in zip(ascii_word_counts(joined), plain, texts, strict=True)
-            ]
-            unspaced = [
-                not a and _mostly_unspaced(text) for a, text in zip(ascii, texts, strict=True)
-            ]
+            self.word_counts = words = ascii_word_counts("\n".join(texts)) if texts else []
+        # Thai, Lao, Khmer, Myanmar: most letters of a script written without spaces
+        unspaced = [at for at in others if _mostly_unspaced(texts[at])]
         # as _ENDS_SENTENCE.search(text[-_TAIL:]): the closing quotes and brackets stripped, the
         # last character ends a sentence, and it is within the tail
         closers, enders, within = _SENTENCE_CLOSERS, _SENTENCE_ENDERS, _TAIL - 1
+        last = _SENTENCE_LAST
         ends = [
-            (bare := text.rstrip(closers))[-1:] in enders and len(text) - len(bare) <= within
+            text[-1:] in last
+            and (bare := text.rstrip(closers))[-1:] in enders
+            and len(text) - len(bare) <= within
             for text in texts
         ]
         # a sentence ends with final punctuation, or at the line's end in a script that writes
         # none (Thai ...)
-        self.sentence_ends = (
-            ends if unspaced is ascii else [end or u for end, u in zip(ends, unspaced, strict=True)]
-        )
+        self.sentence_ends = sentence_ends = list(ends)
+        for at in unspaced:
+            sentence_ends[at] = True
         least, long = cfg.min_body_words, cfg.long_line_words
-        # as _body_like()
-        self.paragraphs = paragraphs = [
-            words >= long or (words >= least if end else u and words >= 2 * least)
-            for words, end, u in zip(
-                self.word_counts,
-                ends,
-                [False] * len(texts) if unspaced is ascii else unspaced,
-                strict=True,
+        # as _body_like(): a line with fewer words than both limits is none
+        shortest = min(least, long)
+        self.paragraphs = paragraphs = [False] * count
+        unspaced_set = set(unspaced)
+        for at in [at for at, n in enumerate(words) if n >= shortest]:
+            n = words[at]
+            paragraphs[at] = n >= long or (
+                n >= least if ends[at] else at in unspaced_set and n >= 2 * least
             )
-        ]
         if cfg.teasers_not_paragraphs:  # a teaser cut short with "..." is no paragraph
             for at in [at for at, text in enumerate(texts) if "..." in text or "…" in text]:
                 if paragraphs[at] and is_truncated(texts[at]):

@@ -193,3 +193,14 @@ def test_the_string_screens_answer_as_every_rule_tried(cfg, rules):
         expected = [segment_text._first_rule(line, rule_set) for line in lines]
         rule_set.remembered.clear()  # every answer worked out, none remembered
         assert segment_text.first_rules(lines, rule_set) == expected, lines
+
+
+def test_an_empty_contains_string_means_every_line_is_tried():
+    rules = Rules(
+        rules=(
+            Rule("anything", "chrome", r"foo", contains=("",)),
+            Rule("bar", "chrome", r"^bar"),
+        )
+    )
+    found = segment_text.any_zone_rules(["a foo b", "bar", "baz"], rules)
+    assert [rule.name if rule else None for rule in found] == ["anything", "bar", None]

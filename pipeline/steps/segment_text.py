@@ -348,6 +348,8 @@ def _screens(
     for rule, pattern in rules:
         if rule.contains:
             strings += [re.escape(c.lower()) for c in rule.contains]
+            if not all(rule.contains):  # an empty string is in every line: no screen
+                covered = False
         elif not _is_anchored(rule, pattern):
             covered = False
     start = re.compile("|".join(p for p, _ in anchored)) if anchored else None
@@ -378,7 +380,7 @@ def compile_rules(rules: Rules) -> _Compiled:
 def _rule_set(rules: list[_Compiled_Rule]) -> _RuleSet:
     start, contains, covered = _screens([(r, p) for r, p, _ in rules])
     anchored = [p for p, _ in _anchored([(r, p) for r, p, _ in rules])]
-    strings = tuple(dict.fromkeys(c.lower() for r, _, _ in rules for c in r.contains))
+    strings = tuple(dict.fromkeys(c.lower() for r, _, _ in rules for c in r.contains if c))
     return _RuleSet(
         rules=rules,
         start=start,
@@ -924,14 +926,9 @@ def _rules_to_try_by_strings(
 def _strings_held(lines: list[str], rule_set: _RuleSet) -> dict[int, set[int]]:
     """For the lines that hold `contains` strings (in lower case), the strings' positions in
     rule_set.strings."""
-    finder, strings = rule_set.finder, rule_set.strings
+    finder = rule_set.finder
     if finder is None:
         return {}
-    if "" in strings:  # an empty string is in every line
-        return {
-            index: {at for at, string in enumerate(strings) if string in line.lower()}
-            for index, line in enumerate(lines)
-        }
     text = "\n".join(lines).lower()  # as each line in lower case: a line break is not cased
     found = finder.find_matches_as_indexes(text, overlapping=True)
     if not found:

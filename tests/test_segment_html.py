@@ -138,3 +138,24 @@ def test_the_page_parsed_by_the_load_step_serves_the_segment_step(cfg, ctx):
     other = dataclasses.replace(loaded, text=ARTICLE_HTML)
     text = segment_html.run(other, cfg.segment_html, ctx)[0].text
     assert "The city council approved" in text and "Colombia" not in text
+
+
+def test_the_page_metadata_is_trafilaturas_without_what_the_step_does_not_keep(cfg):
+    """The step reads a page's metadata as trafilatura.metadata.extract_metadata does, minus
+    categories, tags and licence: the same title, date, author, site name, URL and summary."""
+    import gzip
+    from pathlib import Path
+
+    from trafilatura.metadata import extract_metadata
+
+    from pipeline.render import parse_html
+    from pipeline.steps.segment_html import _date_params, page_metadata
+
+    pages = sorted((Path(__file__).parent.parent / "bench/data/scrapinghub/html").glob("*.gz"))
+    for path in pages[::12]:
+        tree = parse_html(gzip.decompress(path.read_bytes()).decode("utf-8"))
+        params = _date_params(cfg.segment_html, "2026-11-21")
+        theirs = extract_metadata(tree, None, params, False, set()).as_dict()
+        ours = page_metadata(tree, cfg.segment_html, "2026-11-21")
+        assert ours == {key: theirs[key] for key in ours}, path.name
+        assert ours["title"], path.name

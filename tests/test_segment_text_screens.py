@@ -204,3 +204,13 @@ def test_an_empty_contains_string_means_every_line_is_tried():
     )
     found = segment_text.any_zone_rules(["a foo b", "bar", "baz"], rules)
     assert [rule.name if rule else None for rule in found] == ["anything", "bar", None]
+
+
+def test_a_line_within_latin_1_has_letters_of_one_script_at_most():
+    """The mixed-script fragment test skips lines with no character beyond Latin-1."""
+    from pipeline.unicode_scripts import script_counts
+
+    latin_1 = "".join(map(chr, range(256)))
+    assert not segment_text._BEYOND_LATIN_1.search(latin_1)
+    assert len(script_counts(latin_1)) == 1
+    assert segment_text._BEYOND_LATIN_1.search("Ā")

@@ -991,8 +991,12 @@ def _match_rule(line: str, rule_set: _RuleSet) -> Rule | None:
     return _first_rule(line, rule_set)
 
 
+# A character beyond Latin-1: a line without one has letters of one script (Latin) at most
+_BEYOND_LATIN_1 = re.compile(r"[^\x00-\xff]")
+
+
 def _is_foreign_fragment(line: str, cfg: Config) -> bool:
-    if line.isascii():  # one script (Latin) at most
+    if line.isascii() or not _BEYOND_LATIN_1.search(line):  # one script (Latin) at most
         return False
     if word_count(line) > cfg.foreign_fragment_max_words or _SENTENCE_END.search(line):
         return False

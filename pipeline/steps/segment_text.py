@@ -1279,35 +1279,32 @@ def _body_like_lines(lines: list[int], doc: _Lines) -> list[int]:
     """Lines that are paragraphs, judging hard-wrapped paragraphs whole: a line that does not end
     a sentence, followed directly by one that starts in lower case, continues on it."""
     numbers, texts, words, ends = doc.numbers, doc.texts, doc.word_counts, doc.sentence_ends
-    # the lines that continue the line before them
+    paragraphs, least = doc.paragraphs, _WRAPPED_LINE_WORDS
+    # each line that continues the line before it, with that line
     wrapped = [
-        at
+        (previous, at)
         for previous, at in itertools.pairwise(lines)
-        if numbers[previous] == numbers[at] - 1
-        and words[previous] >= _WRAPPED_LINE_WORDS
+        if words[previous] >= least
         and not ends[previous]
+        and numbers[previous] == numbers[at] - 1
         and _LOWER_START.match(texts[at])
     ]
-    paragraphs = doc.paragraphs
     if not wrapped:
         return [at for at in lines if paragraphs[at]]
     groups: list[list[int]] = []
-    continues = set(wrapped)
-    for at in lines:
-        if groups and at in continues:
+    for previous, at in wrapped:
+        if groups and groups[-1][-1] == previous:
             groups[-1].append(at)
         else:
-            groups.append([at])
-    return [
-        at
+            groups.append([previous, at])
+    # a hard-wrapped paragraph is judged whole
+    verdict = {
+        at: verdict
         for group in groups
-        if (
-            paragraphs[group[0]]
-            if len(group) == 1
-            else is_body_like(" ".join(texts[at] for at in group), doc.cfg)
-        )
+        for verdict in [is_body_like(" ".join(texts[at] for at in group), doc.cfg)]
         for at in group
-    ]
+    }
+    return [at for at in lines if verdict.get(at, paragraphs[at])]
 
 
 def _main_block(
@@ -1440,9 +1437,10 @@ def _split_lines(text: str, cfg: Config, run_date: dt.date) -> tuple[_Lines, lis
     # the other lines, a list at a time
     rest = numbers[scan:]
     texts = [stripped_lines[n] for n in rest]
-    ascii_letter, letter = _ASCII_LETTER.search, _LETTER.search  # as _has_letter()
+    # as _has_letter(): an ASCII line stripped of every ASCII character but the letters
+    not_letters, letter = _ASCII_NOT_LETTERS, _LETTER.search
     kept = [
-        bool(ascii_letter(line) if line.isascii() else letter(line))
+        bool(line.strip(not_letters) if line.isascii() else letter(line))
         or _is_date_only(line, run_date)
         for line in texts  # letters or a date
     ]
@@ -1466,6 +1464,7 @@ def _split_lines(text: str, cfg: Config, run_date: dt.date) -> tuple[_Lines, lis
 
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
+_ASCII_NOT_LETTERS = "".join(chr(c) for c in range(128) if not chr(c).isalpha())
 
 
 def _has_letter(line: str) -> bool:

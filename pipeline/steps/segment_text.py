@@ -1262,11 +1262,12 @@ class _Lines:
         """Every labelled piece in order: a header cue before its line's text, citation markers
         after the body text they were cut from."""
         out = lines_of(self.texts, self.labels, self.rules, self.numbers, self.starts)
-        cut = [
-            at
-            for at, (text, label) in enumerate(zip(self.texts, self.labels, strict=True))
-            if cut_citations and label == BODY and "[" in text
-        ]
+        labels = self.labels
+        cut = (
+            [at for at, text in enumerate(self.texts) if "[" in text and labels[at] == BODY]
+            if cut_citations
+            else []
+        )
         if not self.heads and not cut:
             return out
         more: dict[int, list[Line]] = {at: [head, out[at]] for at, head in self.heads.items()}

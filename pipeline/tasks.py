@@ -30,7 +30,15 @@ from luigi.tools.range import RangeDailyBase
 
 from pipeline import __version__, corpus, dedup, history, nightly, shard_file
 from pipeline.config import PipelineConfig, as_dict, config_sha256, load_config
-from pipeline.io import discover, display_path, dumps, read_input, read_jsonl, shard_of
+from pipeline.io import (
+    balanced_shards,
+    discover,
+    display_path,
+    dumps,
+    read_input,
+    read_jsonl,
+    shard_of,
+)
 from pipeline.partition import write_partition
 from pipeline.record import document_id
 from pipeline.runner import (
@@ -228,6 +236,12 @@ class Discover(_RunTask):
             "names": {f.path: f.name for f in new + old if f.path != f.name},
             "new": {f.path: [f.size, f.mtime_ns, f.id] for f in new},
             "unchanged": {f.path: f.id for f in old},
+            # tonight's inputs split into shards of equal bytes (the unchanged ones, whose facts
+            # come from the cache, by the hash of their path: see _in_shard)
+            "shards": balanced_shards(
+                ((f.path, f.size or 0, "html" if html_by_name(f.path) else "text") for f in new),
+                self.cfg.discover.shards,
+            ),
         }
         with self.output().open("w") as handle:
             json.dump(inventory, handle)
@@ -239,11 +253,18 @@ def _read_inventory(target: luigi.LocalTarget) -> dict[str, Any]:
     return inventory
 
 
-def _shard_inputs(task: _RunTask, inventory: dict[str, Any], shard: int) -> list[str]:
-    """The file-system names of tonight's new inputs of one shard (sharded by display name)."""
+def _in_shard(task: _RunTask, inventory: dict[str, Any]) -> Callable[[str], int]:
+    """The shard of an input (by display name): the one Discover chose for a new input, else
+    (an unchanged input, or an inventory written before Discover chose shards) by its hash."""
+    chosen: dict[str, int] = inventory.get("shards", {})
     shards = task.cfg.discover.shards
-    names = inventory.get("names", {})
-    return [names.get(p, p) for p in inventory["inputs"] if shard_of(p, shards) == shard]
+    return lambda path: chosen[path] if path in chosen else shard_of(path, shards)
+
+
+def _shard_inputs(task: _RunTask, inventory: dict[str, Any], shard: int) -> list[str]:
+    """The file-system names of tonight's new inputs of one shard."""
+    names, shard_of_input = inventory.get("names", {}), _in_shard(task, inventory)
+    return [names.get(p, p) for p in inventory["inputs"] if shard_of_input(p) == shard]
 
 
 class CorpusFacts(_RunTask):
@@ -271,9 +292,9 @@ class CorpusFacts(_RunTask):
         the whole folder); an input's facts come from the cache when an earlier night made them."""
         ctx = Context(run_date=self.date)
         inventory = _read_inventory(self.input())
-        shards, names = self.cfg.discover.shards, inventory.get("names", {})
-        new = [p for p in inventory["inputs"] if shard_of(p, shards) == self.shard]
-        unchanged = sorted(p for p in inventory["unchanged"] if shard_of(p, shards) == self.shard)
+        names, shard_of_input = inventory.get("names", {}), _in_shard(self, inventory)
+        new = [p for p in inventory["inputs"] if shard_of_input(p) == self.shard]
+        unchanged = sorted(p for p in inventory["unchanged"] if shard_of_input(p) == self.shard)
         ids = {p: entry[2] for p, entry in inventory["new"].items()}
         ids.update(inventory["unchanged"])
         cache = nightly.FactsCache(self.facts_cache())

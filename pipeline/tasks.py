@@ -41,6 +41,7 @@ from pipeline.io import (
 )
 from pipeline.partition import write_partition
 from pipeline.record import document_id
+from pipeline.report import record_view
 from pipeline.runner import (
     Prepared,
     Rejection,
@@ -448,7 +449,9 @@ class _PreparedReader:
 
 class DedupEntries(_RunTask):
     """One shard's documents in the form dedup compares them in (normalised text, compressed;
-    LSH keys), made in parallel like the shards, so Deduplicate only has to decide."""
+    LSH keys), made in parallel like the shards, so Deduplicate only has to decide; and, from
+    the same reading, what the run report counts of each (`views-*.jsonl`), so the partition's
+    report is counted without reading every document back."""
 
     shard = luigi.IntParameter()
 
@@ -458,11 +461,25 @@ class DedupEntries(_RunTask):
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.work_dir() / f"entries-{self.shard:04d}.sqlite"))
 
+    def views(self) -> Path:
+        """The report view of each of the shard's documents, in the shard file's order (written
+        before the entries file, which marks the task done)."""
+        return self.work_dir() / f"views-{self.shard:04d}.jsonl"
+
     @_unless_night_done
     def run(self) -> None:
-        documents = shard_file.documents(self.input().path)
-        entries = dedup.entries_of_shard_documents(documents, self.cfg.dedup.bands)
-        with _writing(self.output()) as tmp:
+        with (
+            _writing(self.output()) as tmp,
+            _writing(self.views()) as views_tmp,
+            open(views_tmp, "w", encoding="utf-8") as views,
+        ):
+
+            def documents() -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+                for header, record in shard_file.documents(self.input().path):
+                    views.write(dumps(record_view(record)) + "\n")
+                    yield header, record
+
+            entries = dedup.entries_of_shard_documents(documents(), self.cfg.dedup.bands)
             history.write_entries(Path(tmp), entries)
 
 
@@ -574,6 +591,10 @@ class CleanCorpus(_RunTask):
             },
             resolved_config=as_dict(self.cfg),
             parquet=self.cfg.output.parquet,
+            views=[
+                DedupEntries(shard=i, **self.params()).views()
+                for i in range(self.cfg.discover.shards)
+            ],
         )
         kept = Path(inputs["dedup"]["kept"].path)
         rows = _with_stats(inventory, published)

@@ -113,21 +113,23 @@ def balanced_shards(inputs: Iterable[tuple[str, int, str]], shards: int) -> dict
     """A shard for each (path, bytes, kind) so that every shard holds about the same bytes of
     each kind (plain text and HTML cost differently per byte): within a kind the largest input
     goes first, each to the shard with the fewest bytes of that kind so far (then the fewest
-    bytes of any kind, then the lowest number). Shards of equal work end together, so no
-    worker waits alone for the last one. Deterministic: the same inputs give the same shards."""
+    inputs of that kind, the fewest bytes of any kind, the lowest number). Shards of equal work
+    end together, so no worker waits alone for the last one. Deterministic: the same inputs
+    give the same shards."""
     by_kind: dict[str, list[tuple[str, int]]] = {}
     for path, size, kind in inputs:
         by_kind.setdefault(kind, []).append((path, max(size, 0)))
     total = [0] * shards
     out: dict[str, int] = {}
     for kind in sorted(by_kind):
-        lightest = [(0, total[i], i) for i in range(shards)]  # (bytes of the kind, bytes, shard)
+        # (bytes of the kind, inputs of the kind, bytes, shard)
+        lightest = [(0, 0, total[i], i) for i in range(shards)]
         heapq.heapify(lightest)
         for path, size in sorted(by_kind[kind], key=lambda item: (-item[1], item[0])):
-            load, _, shard = lightest[0]
+            load, count, _, shard = lightest[0]
             out[path] = shard
             total[shard] += size
-            heapq.heapreplace(lightest, (load + size, total[shard], shard))
+            heapq.heapreplace(lightest, (load + size, count + 1, total[shard], shard))
     return out
 
 

@@ -4,6 +4,8 @@ one target atomically. The only module that imports Luigi.
     Discover -> CorpusFacts x N -> CorpusTables -> ProcessShard x N -> DedupEntries x N
              -> Deduplicate -> CleanCorpus (writes <clean-dir>/<date>/, then records the night
                 in the dedup index <clean-dir>/.state/)
+    CorpusFacts x N -> StoreFacts (the facts cache for later nights, beside the shards)
+                    -> CleanCorpus
 
     Nightly (Luigi's RangeDailyBase over CleanCorpus): every missing night of a date range, in
     date order, for cron and systemd timers.
@@ -331,6 +333,9 @@ class CorpusFacts(_RunTask):
 class CorpusTables(_RunTask):
     """Run-wide statistics: lines recurring across a source's documents, each site's date order."""
 
+    # every shard waits for these tables: run before StoreFacts, which nothing waits for
+    priority = 1
+
     def requires(self) -> list[CorpusFacts]:
         return [CorpusFacts(shard=i, **self.params()) for i in range(self.cfg.discover.shards)]
 
@@ -343,8 +348,6 @@ class CorpusTables(_RunTask):
         seg = self.cfg.segment_text
         counts = {"documents": 0, "from_cache": 0}
         votes: list[tuple[str, dict[str, int]]] = []
-        cache = nightly.FactsCache(self.facts_cache(), write=True)
-        fresh: list[tuple[str, dict[str, Any] | None]] = []
 
         def facts() -> Iterator[tuple[str, str, list[str]]]:
             for target in self.input():
@@ -352,24 +355,14 @@ class CorpusTables(_RunTask):
                     counts["documents"] += 1
                     if row["cached"]:
                         counts["from_cache"] += 1
-                    elif row["id"]:  # new facts go into the cache, a batch at a time
-                        fresh.append((row["id"], row["facts"]))
-                        if len(fresh) >= 1000:
-                            cache.put_many(fresh)
-                            fresh.clear()
                     found = row["facts"]
                     if found is not None:
                         if any(found["votes"].values()):
                             votes.append((found["site"], found["votes"]))
                         yield found["group"], found["text"], found["lines"]
 
-        try:
-            repeated = corpus.repeated_lines(
-                facts(), seg.repeated_min_documents, seg.repeated_min_share
-            )
-            cache.put_many(fresh)
-        finally:
-            cache.close()
+        min_documents, min_share = seg.repeated_min_documents, seg.repeated_min_share
+        repeated = corpus.repeated_lines(facts(), min_documents, min_share)
         tables = {
             "repeated_lines": repeated,
             "date_orders": corpus.site_date_orders(votes, self.cfg.dates.site_order_min_votes),
@@ -377,6 +370,36 @@ class CorpusTables(_RunTask):
         }
         with self.output().open("w") as handle:
             json.dump(tables, handle, sort_keys=True)
+
+
+class StoreFacts(_RunTask):
+    """Keeps tonight's new corpus facts for the nights to come (facts-cache.sqlite; the one task
+    that writes it). Beside CorpusTables rather than in it: the shards wait for the tables, not
+    for this."""
+
+    def requires(self) -> list[CorpusFacts]:
+        return [CorpusFacts(shard=i, **self.params()) for i in range(self.cfg.discover.shards)]
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(self.work_dir() / "stored-facts.json"))
+
+    @_unless_night_done
+    def run(self) -> None:
+        cache = nightly.FactsCache(self.facts_cache(), write=True)
+        stored, fresh = 0, []
+        try:
+            for target in self.input():
+                for row in read_jsonl(target.path):
+                    if not row["cached"] and row["id"]:  # a batch at a time
+                        fresh.append((row["id"], row["facts"]))
+                        if len(fresh) >= 1000:
+                            stored += cache.put_many(fresh)
+                            fresh.clear()
+            stored += cache.put_many(fresh)
+        finally:
+            cache.close()
+        with self.output().open("w") as handle:
+            json.dump({"stored": stored}, handle)
 
 
 class ProcessShard(_RunTask):
@@ -534,6 +557,7 @@ class CleanCorpus(_RunTask):
         return {
             "discover": Discover(**self.params()),
             "corpus": CorpusTables(**self.params()),
+            "facts": StoreFacts(**self.params()),
             "dedup": Deduplicate(**self.params()),
             "shards": [
                 ProcessShard(shard=i, **self.params()) for i in range(self.cfg.discover.shards)

@@ -243,10 +243,18 @@ class Measured:
     stdout: str
     stderr: str
     peak_at: float = 0.0  # when the resident memory peaked (time.time())
+    # processor time (user + system) of the process and every descendant it waited for (Luigi
+    # joins its forked workers): with the wall time, tells work the run added (more processor
+    # time) from time it waited for a processor other programs held (more wall time only)
+    cpu_seconds: float = 0.0
 
 
 def measure(cmd: Sequence[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> Measured:
-    """Run a command, polling the memory of its process tree; wall time and peak tree memory."""
+    """Run a command, polling the memory of its process tree; wall time, peak tree memory and
+    the tree's processor time."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(
         list(cmd), cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -274,10 +282,12 @@ def measure(cmd: Sequence[str], cwd: Path = ROOT, env: dict[str, str] | None = N
         peak_pss = max(peak_pss, pss)
         time.sleep(0.05)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     for thread in threads:
         thread.join()
     stdout, stderr = out.get("stdout", ""), out.get("stderr", "")
-    return Measured(seconds, peak, peak_pss, proc.returncode, stdout, stderr, peak_at)
+    return Measured(seconds, peak, peak_pss, proc.returncode, stdout, stderr, peak_at, cpu)
 
 
 # --- systems -----------------------------------------------------------------------------------
@@ -295,6 +305,7 @@ class Result:
     extra: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     peak_pss_mb: float = 0.0
+    cpu_s: float = 0.0  # processor time of the process tree (Measured.cpu_seconds)
 
 
 def _result(
@@ -316,6 +327,7 @@ def _result(
         extra=extra or {},
         error=error,
         peak_pss_mb=done.peak_pss_bytes / 2**20,
+        cpu_s=round(done.cpu_seconds, 2),
     )
 
 
@@ -366,7 +378,8 @@ def run_pipeline(load: Workload, workers: int, label: str | None = None) -> Resu
     # when each task of the parallel phases ended (seconds from the start): with 2 workers, two
     # shards should end together
     for prefix in ("facts-", "shard-", "entries-"):
-        ends = sorted(p.stat().st_mtime - started for p in (clean / ".work").rglob(prefix + "*"))
+        tasks = (clean / ".work").rglob(prefix + "[0-9]*")  # one per shard (not facts-cache)
+        ends = sorted(p.stat().st_mtime - started for p in tasks)
         extra[f"{prefix.rstrip('-')}_task_ends_s"] = [round(e, 1) for e in ends]
     # what the last task reads back whole: the shards' results (documents with provenance)
     extra["shard_results_bytes"] = sum(p.stat().st_size for p in (clean / ".work").rglob("shard-*"))
@@ -395,6 +408,8 @@ def phases(clean: Path, started: float, ended: float) -> dict[str, float]:
     start-up before the first output, each phase, then the partition and the index record."""
     ends: dict[str, float] = {}
     for path in (clean / ".work").rglob("*"):
+        if path.name.startswith("facts-cache"):
+            continue  # written by CorpusTables, not by the facts pass
         for prefix, name in _PHASES:
             if path.name.startswith(prefix):
                 ends[name] = max(ends.get(name, 0.0), path.stat().st_mtime)
@@ -520,7 +535,7 @@ def run_datatrove(load: Workload, python: Path, workers: int = 2) -> Result:
 def print_table(results: Sequence[Result]) -> None:
     print(
         f"\n{'workload':9} {'system':34} {'docs':>6} {'wall s':>8} {'docs/s':>8} "
-        f"{'peak MB':>8} {'PSS MB':>7}"
+        f"{'peak MB':>8} {'PSS MB':>7} {'CPU s':>7}"
     )
     for r in results:
         if r.error:
@@ -530,7 +545,7 @@ def print_table(results: Sequence[Result]) -> None:
             continue
         print(
             f"{r.workload:9} {r.system:34} {r.documents:6d} {r.seconds:8.1f} "
-            f"{r.docs_per_s:8.1f} {r.peak_mb:8.0f} {r.peak_pss_mb:7.0f}"
+            f"{r.docs_per_s:8.1f} {r.peak_mb:8.0f} {r.peak_pss_mb:7.0f} {r.cpu_s:7.1f}"
         )
     print("\npipeline phases (seconds, from the times of the tasks' outputs)")
     for r in results:

@@ -56,7 +56,7 @@ class DiscoverConfig:
     # file names (globs) under raw/ that are documentation, not input, e.g. raw/README.md
     ignore: tuple[str, ...] = ("README.md", "README", ".*")
     # number of shards the inputs are split into (one Luigi task each)
-    shards: int = field(default=8, metadata={"min": 1, "max": 4096})
+    shards: int = field(default=4, metadata={"min": 1, "max": 4096})
 
 
 @dataclass(frozen=True)

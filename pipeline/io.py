@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import fnmatch
 import hashlib
+import heapq
 import json
 import logging
 import os
@@ -106,6 +107,30 @@ def display_path(rel: str) -> str:
 def shard_of(path: str, shards: int) -> int:
     """Stable shard of a relative path (independent of the run and the machine)."""
     return int(hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()[:8], 16) % shards
+
+
+def balanced_shards(inputs: Iterable[tuple[str, int, str]], shards: int) -> dict[str, int]:
+    """A shard for each (path, bytes, kind) so that every shard holds about the same bytes of
+    each kind (plain text and HTML cost differently per byte): within a kind the largest input
+    goes first, each to the shard with the fewest bytes of that kind so far (then the fewest
+    inputs of that kind, the fewest bytes of any kind, the lowest number). Shards of equal work
+    end together, so no worker waits alone for the last one. Deterministic: the same inputs
+    give the same shards."""
+    by_kind: dict[str, list[tuple[str, int]]] = {}
+    for path, size, kind in inputs:
+        by_kind.setdefault(kind, []).append((path, max(size, 0)))
+    total = [0] * shards
+    out: dict[str, int] = {}
+    for kind in sorted(by_kind):
+        # (bytes of the kind, inputs of the kind, bytes, shard)
+        lightest = [(0, 0, total[i], i) for i in range(shards)]
+        heapq.heapify(lightest)
+        for path, size in sorted(by_kind[kind], key=lambda item: (-item[1], item[0])):
+            load, count, _, shard = lightest[0]
+            out[path] = shard
+            total[shard] += size
+            heapq.heapreplace(lightest, (load + size, count + 1, total[shard], shard))
+    return out
 
 
 def _inside(path: str, root: str) -> bool:

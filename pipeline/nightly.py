@@ -132,7 +132,7 @@ def facts_key() -> str:
 
 class FactsCache:
     """Per-document corpus facts of earlier nights, read by the facts tasks and written by one
-    task only (CorpusTables), so parallel shards never contend for the file."""
+    task only (StoreFacts), so parallel shards never contend for the file."""
 
     def __init__(self, path: Path, write: bool = False) -> None:
         self.path = path

@@ -3,6 +3,7 @@ temporary folder, _SUCCESS last, and the folder is renamed into place; then `lat
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -11,12 +12,12 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pipeline import shard_file
 from pipeline.io import read_jsonl
 from pipeline.record import document_id
-from pipeline.report import write_report
+from pipeline.report import count_night, duplicate_view, read_manifest, write_report
 from pipeline.runner import library_version
 
 LIBRARIES = (
@@ -38,9 +39,10 @@ class _Index:
     partition is written by reading them back one at a time, so memory does not grow with the
     documents' size."""
 
-    documents: list[tuple[str, int, int]] = field(default_factory=list)  # (id, file, offset)
-    duplicates: list[tuple[str, int, int]] = field(default_factory=list)
-    rejected: list[tuple[str, int, int]] = field(default_factory=list)  # (path, file, offset)
+    # (id, file, offset, offset of its report view or -1)
+    documents: list[tuple[str, int, int, int]] = field(default_factory=list)
+    duplicates: list[tuple[str, int, int, int]] = field(default_factory=list)
+    rejected: list[tuple[str, int, int, int]] = field(default_factory=list)  # (path, file, ...)
     paths: list[str] = field(default_factory=list)
     published: list[tuple[str, str]] = field(default_factory=list)  # (id, path) with readable bytes
     seconds: dict[str, float] = field(default_factory=dict)
@@ -90,11 +92,23 @@ class Summary:
         }
 
 
-def _index(shard_files: list[Path], decisions: dict[str, Any], summary: Summary) -> _Index:
-    """Where every record is, and the counts of the kept documents and rejections (`summary`)."""
+def _index(
+    shard_files: list[Path],
+    decisions: dict[str, Any],
+    summary: Summary,
+    views: list[Path] | None = None,
+) -> tuple[_Index, bool]:
+    """Where every record is, and the counts of the kept documents and rejections (`summary`).
+    With `views` (per shard file, the report view of each of its documents, in the same order:
+    pipeline.report.record_view), where each document's view is too, and whether every document
+    has one."""
     index = _Index()
+    viewed = views is not None and len(views) == len(shard_files)
     for number, path in enumerate(shard_files):
-        with open(path, "rb") as handle:
+        view_file = _open_views(views[number]) if viewed and views is not None else None
+        viewed = view_file is not None
+        view_offset = 0
+        with open(path, "rb") as handle, view_file or contextlib.nullcontext():
             for header, offset in shard_file.headers(handle):
                 if header["kind"] == "stats":
                     for name, value in header["seconds"].items():
@@ -102,21 +116,62 @@ def _index(shard_files: list[Path], decisions: dict[str, Any], summary: Summary)
                     index.calls.update(header["calls"])
                 elif header["kind"] == "rejected":
                     source, sha = header["source_path"], header["source_sha256"]
-                    index.rejected.append((source, number, offset))
+                    index.rejected.append((source, number, offset, -1))
                     index.paths.append(source)
                     summary.rejected(header["reason"])
                     if sha:
                         index.published.append((document_id(source, sha), source))
                 else:
                     id_ = header["id"]
+                    at = -1
+                    if view_file is not None:  # the next line of the views file is its view
+                        line = view_file.readline()
+                        at, view_offset = view_offset, view_offset + len(line)
+                        viewed = viewed and line.endswith(b"\n")
                     if id_ in decisions:
-                        index.duplicates.append((id_, number, offset))
+                        index.duplicates.append((id_, number, offset, at))
                     else:
-                        index.documents.append((id_, number, offset))
+                        index.documents.append((id_, number, offset, at))
                         summary.document(header["summary"])
                     index.paths.append(header["source_path"])
                     index.published.append((id_, header["source_path"]))
-    return index
+            if view_file is not None and view_file.readline():
+                viewed = False  # views of more documents than the shard file has
+    return index, viewed
+
+
+def _open_views(path: Path) -> BinaryIO | None:
+    try:
+        return open(path, "rb")
+    except OSError:
+        return None
+
+
+class _StaleViews(Exception):
+    """A view file does not hold the views of its shard's documents (the report then reads the
+    partition's files instead)."""
+
+
+def _views(
+    view_files: list[Path],
+    where: list[tuple[str, int, int, int]],
+    decisions: dict[str, Any] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The report views of the records at the given places, in the order given; a duplicate's
+    (with `decisions`) with its decision's fields."""
+    handles = [open(path, "rb") for path in view_files]  # noqa: SIM115 (closed below)
+    try:
+        for id_, number, _offset, at in where:
+            handles[number].seek(at)
+            view: dict[str, Any] = json.loads(handles[number].readline())
+            if view.get("id") != id_:
+                raise _StaleViews(f"{view_files[number]}: no view of {id_}")
+            if decisions is not None:
+                view.update(duplicate_view(_duplicate_fields(decisions[id_])))
+            yield view
+    finally:
+        for handle in handles:
+            handle.close()
 
 
 def _check_accounting(inventory: dict[str, Any], paths: list[str]) -> None:
@@ -126,11 +181,11 @@ def _check_accounting(inventory: dict[str, Any], paths: list[str]) -> None:
         raise AccountingError(f"inputs not accounted for: {missing[:5]}; unexpected: {extra[:5]}")
 
 
-def _records(shard_files: list[Path], where: list[tuple[str, int, int]]) -> Iterator[bytes]:
+def _records(shard_files: list[Path], where: list[tuple[str, int, int, int]]) -> Iterator[bytes]:
     """The record lines at the given places, in the order given (each read when it is written)."""
     handles = [open(path, "rb") for path in shard_files]  # noqa: SIM115 (closed below)
     try:
-        for _key, number, offset in where:
+        for _key, number, offset, _view in where:
             handles[number].seek(offset)
             yield handles[number].readline()
     finally:
@@ -158,24 +213,28 @@ def write_partition(
     header: dict[str, Any],
     resolved_config: dict[str, Any],
     parquet: bool = False,
+    views: list[Path] | None = None,
 ) -> tuple[Path, list[tuple[str, str]]]:
     """Write the partition from the shards' result files and move `latest`; returns the
     partition's path and the (id, source path) of every input it published (all but the
     rejections of unreadable files). Documents and duplicates are sorted by id, rejections by
-    source path."""
+    source path. `views`: per shard file, the report views of its documents (made while they
+    were read for deduplication), so report.html is counted without reading the written files
+    back; without them, or when they do not match, the report reads the files."""
     summary = Summary()
-    index = _index(shard_files, decisions, summary)
+    index, viewed = _index(shard_files, decisions, summary, views)
     _check_accounting(inventory, index.paths)
     final = clean_dir / date.isoformat()
     tmp = clean_dir / f".{date.isoformat()}.partial"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     # The shards' record lines are the partition's lines: copied, not parsed and written again.
+    documents = sorted(index.documents)
     with open(tmp / "documents.jsonl", "wb") as out:
-        out.writelines(_records(shard_files, sorted(index.documents)))
+        out.writelines(_records(shard_files, documents))
     duplicates = sorted(index.duplicates)
     with open(tmp / "duplicates.jsonl", "wb") as out:
-        for (id_, _, _), line in zip(duplicates, _records(shard_files, duplicates), strict=True):
+        for (id_, *_), line in zip(duplicates, _records(shard_files, duplicates), strict=True):
             fields = _duplicate_fields(decisions[id_])
             summary.duplicate(fields)
             out.write(shard_file.with_fields(line, fields))
@@ -213,7 +272,19 @@ def write_partition(
     (tmp / "config.resolved.json").write_text(
         json.dumps(resolved_config, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     )
-    write_report(tmp, clean_dir=clean_dir, date=date.isoformat())  # report.html, from the files
+    night = None
+    if viewed and views is not None:
+        try:
+            night = count_night(
+                date.isoformat(),
+                read_manifest(tmp),
+                _views(views, duplicates, decisions),
+                _views(views, documents),
+                read_jsonl(tmp / "rejected.jsonl"),
+            )
+        except (OSError, ValueError, KeyError, TypeError, _StaleViews):
+            night = None  # counted from the files instead
+    write_report(tmp, clean_dir=clean_dir, date=date.isoformat(), night=night)
     (tmp / "_SUCCESS").write_text("")
     if final.exists():
         shutil.rmtree(final)  # an older, incomplete attempt: it never had _SUCCESS

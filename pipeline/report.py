@@ -128,122 +128,186 @@ def _plan_text(plan: Iterable[Any]) -> str:
     return " → ".join(steps) or "(empty plan)"
 
 
-def _read_cleaned(night: Night, record: dict[str, Any]) -> None:
-    """What every read input tells, kept or duplicate: its format, encoding and repairs."""
+def record_view(record: dict[str, Any]) -> dict[str, Any]:
+    """What the report counts of one kept or duplicate record, without its texts (their lengths
+    instead): a few hundred bytes. The partition writer makes these beside the shards' results
+    and counts a night from them without reading the written files back; `read_night` counts a
+    partition's files through the same view, so both count the same."""
     prov = record.get("provenance") or {}
-    night.input_formats[str(prov.get("input_format", "unknown"))] += 1
-    if prov.get("compression"):
-        night.compressed += 1
     encoding = prov.get("encoding") or {}
     detected = encoding.get("detected") or {}
-    night.encodings[str(detected.get("encoding", "unknown"))] += 1
-    night.encoding_methods[str(detected.get("method", "unknown"))] += 1
     repairs = encoding.get("repairs") or {}
-    if repairs.get("changed"):
-        night.repaired_documents += 1
     fixes = repairs.get("ftfy") or []
-    if fixes:
-        night.ftfy_documents += 1
-    for fix in fixes:
-        night.ftfy_plans[_plan_text(fix.get("plan") or [])] += 1
-        night.ftfy_lines += len(fix.get("lines") or [])
-    night.entities_decoded += int(repairs.get("html_entities_decoded") or 0)
-    for kind, count in (repairs.get("removed_characters") or {}).items():
-        night.removed_characters[str(kind)] += int(count)
-    if repairs.get("normalization_changed"):
-        night.normalization_changed += 1
-    if repairs.get("still_broken"):
-        night.still_broken += 1
-        for sign, count in (repairs.get("broken_signs") or {}).items():
-            night.broken_signs[str(sign)] += int(count)
-
-
-def _read_document(night: Night, record: dict[str, Any]) -> None:
-    """What a kept document tells: removals, language, scripts, date."""
-    prov = record.get("provenance") or {}
-    night.chars_kept += len(record.get("text") or "")
-    rules_here: set[str] = set()
+    rules: dict[str, list[int]] = {}  # rule: [entries, characters], in the order first removed
+    labels: dict[str, int] = {}
     for entry in prov.get("removed") or []:
         rule = f"{entry.get('label')}:{entry.get('rule')}"
-        night.rule_entries[rule] += 1
-        night.rule_chars[rule] += len(entry.get("text") or "")
-        night.label_entries[str(entry.get("label"))] += 1
-        night.chars_removed += len(entry.get("text") or "")
-        rules_here.add(rule)
-    night.rule_documents.update(rules_here)
-    language = record.get("language") or "unknown"
-    night.languages[language] += 1
+        counted = rules.setdefault(rule, [0, 0])
+        counted[0] += 1
+        counted[1] += len(entry.get("text") or "")
+        label = str(entry.get("label"))
+        labels[label] = labels.get(label, 0) + 1
+    spans: dict[tuple[str, str], list[Any]] = {}  # [script, action, spans] in the order met
+    for span in prov.get("foreign_script_spans") or []:
+        script, action = str(span.get("script")), str(span.get("action"))
+        spans.setdefault((script, action), [script, action, 0])[2] += 1
     confidence = prov.get("language_confidence")
-    if isinstance(confidence, (int, float)):
-        night.language_confidence[language] = night.language_confidence.get(language, 0.0) + float(
-            confidence
-        )
     scripts = record.get("scripts") or {}
     main = prov.get("main_script") or (
         max(scripts.items(), key=lambda kv: kv[1])[0] if scripts else "none"
     )
-    night.main_scripts[str(main)] += 1
-    spans = prov.get("foreign_script_spans") or []
-    if spans:
-        night.documents_with_foreign_spans += 1
-    for span in spans:
-        night.foreign_spans[(str(span.get("script")), str(span.get("action")))] += 1
-    night.mixed_script_words += len(prov.get("mixed_script_words") or [])
     date = prov.get("date") or {}
-    if record.get("published"):
-        night.published[str(record["published"])] += 1
-        night.date_sources[str(date.get("source", "unknown"))] += 1
+    published = record.get("published")
+    return {
+        "id": record.get("id"),
+        "title": record.get("title"),
+        "source_path": str(prov.get("source_path", "")),
+        # what every read input tells, kept or duplicate: its format, encoding and repairs
+        "input_format": str(prov.get("input_format", "unknown")),
+        "compressed": bool(prov.get("compression")),
+        "encoding": str(detected.get("encoding", "unknown")),
+        "encoding_method": str(detected.get("method", "unknown")),
+        "repaired": bool(repairs.get("changed")),
+        "ftfy_plans": [_plan_text(fix.get("plan") or []) for fix in fixes],
+        "ftfy_lines": sum(len(fix.get("lines") or []) for fix in fixes),
+        "entities_decoded": int(repairs.get("html_entities_decoded") or 0),
+        "removed_characters": {
+            str(kind): int(count)
+            for kind, count in (repairs.get("removed_characters") or {}).items()
+        },
+        "normalization_changed": bool(repairs.get("normalization_changed")),
+        "still_broken": bool(repairs.get("still_broken")),
+        "broken_signs": {
+            str(sign): int(count) for sign, count in (repairs.get("broken_signs") or {}).items()
+        },
+        # what a kept document tells: removals, language, scripts, date
+        "text_chars": len(record.get("text") or ""),
+        "rules": rules,
+        "labels": labels,
+        "language": record.get("language") or "unknown",
+        "language_confidence": confidence if isinstance(confidence, (int, float)) else None,
+        "main_script": str(main),
+        "foreign_spans": list(spans.values()),
+        "mixed_script_words": len(prov.get("mixed_script_words") or []),
+        "published": str(published) if published else None,
+        "date_source": str(date.get("source", "unknown")),
+        "date_null_reason": str(date.get("null_reason") or "no date"),
+        "ambiguous_date": bool(date.get("ambiguous")),
+        **duplicate_view(record),
+    }
+
+
+def duplicate_view(fields: dict[str, Any]) -> dict[str, Any]:
+    """What the report counts of a duplicate's decision (the fields the partition adds to its
+    record: duplicate_of, duplicate_kind, similarity, cluster, duplicate_of_night)."""
+    similarity = fields.get("similarity")
+    night = fields.get("duplicate_of_night")
+    return {
+        "cluster": str(fields.get("cluster") or fields.get("duplicate_of")),
+        "duplicate_of": str(fields.get("duplicate_of")),
+        "keeper_night": night,
+        "near": fields.get("duplicate_kind") == "near",
+        "similarity": similarity if isinstance(similarity, (int, float)) else None,
+        "keeper_night_name": str(night or "unknown"),
+    }
+
+
+def _count_cleaned(night: Night, view: dict[str, Any]) -> None:
+    night.input_formats[view["input_format"]] += 1
+    if view["compressed"]:
+        night.compressed += 1
+    night.encodings[view["encoding"]] += 1
+    night.encoding_methods[view["encoding_method"]] += 1
+    if view["repaired"]:
+        night.repaired_documents += 1
+    if view["ftfy_plans"]:
+        night.ftfy_documents += 1
+    night.ftfy_plans.update(view["ftfy_plans"])
+    night.ftfy_lines += view["ftfy_lines"]
+    night.entities_decoded += view["entities_decoded"]
+    night.removed_characters.update(view["removed_characters"])
+    if view["normalization_changed"]:
+        night.normalization_changed += 1
+    if view["still_broken"]:
+        night.still_broken += 1
+        night.broken_signs.update(view["broken_signs"])
+
+
+def _count_document(night: Night, view: dict[str, Any]) -> None:
+    night.chars_kept += view["text_chars"]
+    for rule, (entries, chars) in view["rules"].items():
+        night.rule_entries[rule] += entries
+        night.rule_chars[rule] += chars
+        night.chars_removed += chars
+    night.label_entries.update(view["labels"])
+    night.rule_documents.update(view["rules"].keys())
+    language = view["language"]
+    night.languages[language] += 1
+    confidence = view["language_confidence"]
+    if confidence is not None:
+        night.language_confidence[language] = night.language_confidence.get(language, 0.0) + float(
+            confidence
+        )
+    night.main_scripts[view["main_script"]] += 1
+    if view["foreign_spans"]:
+        night.documents_with_foreign_spans += 1
+    for script, action, count in view["foreign_spans"]:
+        night.foreign_spans[(script, action)] += count
+    night.mixed_script_words += view["mixed_script_words"]
+    if view["published"]:
+        night.published[view["published"]] += 1
+        night.date_sources[view["date_source"]] += 1
     else:
-        night.date_null_reasons[str(date.get("null_reason") or "no date")] += 1
-    if date.get("ambiguous"):
+        night.date_null_reasons[view["date_null_reason"]] += 1
+    if view["ambiguous_date"]:
         night.ambiguous_dates += 1
-        if record.get("published"):
+        if view["published"]:
             night.ambiguous_resolved += 1
 
 
-def _read_duplicate(night: Night, record: dict[str, Any]) -> None:
-    key = str(record.get("cluster") or record.get("duplicate_of"))
+def _count_duplicate(night: Night, view: dict[str, Any]) -> None:
+    key = view["cluster"]
     cluster = night.clusters.get(key)
     if cluster is None:
         cluster = night.clusters[key] = Cluster(
-            keeper=str(record.get("duplicate_of")), keeper_night=record.get("duplicate_of_night")
+            keeper=view["duplicate_of"], keeper_night=view["keeper_night"]
         )
     cluster.members += 1
-    if record.get("duplicate_kind") == "near":
+    if view["near"]:
         cluster.near += 1
     else:
         cluster.exact += 1
-    similarity = record.get("similarity")
-    if isinstance(similarity, (int, float)):
-        cluster.min_similarity = min(cluster.min_similarity, float(similarity))
+    if view["similarity"] is not None:
+        cluster.min_similarity = min(cluster.min_similarity, float(view["similarity"]))
     if cluster.example_title is None:
-        cluster.example_title = record.get("title")
+        cluster.example_title = view["title"]
     if not cluster.example_path:
-        cluster.example_path = str((record.get("provenance") or {}).get("source_path", ""))
-    night.duplicates_by_night[str(record.get("duplicate_of_night") or "unknown")] += 1
+        cluster.example_path = view["source_path"]
+    night.duplicates_by_night[view["keeper_night_name"]] += 1
 
 
-def read_night(partition: Path, date: str | None = None) -> Night:
-    """Count everything the report shows from one partition's files, a line at a time."""
-    manifest_path = partition / "manifest.json"
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ReportError(f"{manifest_path}: cannot be read ({exc})") from None
-    night = Night(date=date or str(manifest.get("date") or partition.name), manifest=manifest)
-    for record in _lines(partition / "duplicates.jsonl"):
+def count_night(
+    date: str,
+    manifest: dict[str, Any],
+    duplicates: Iterable[dict[str, Any]],
+    documents: Iterable[dict[str, Any]],
+    rejected: Iterable[dict[str, Any]],
+) -> Night:
+    """A night counted from the views (`record_view`) of its duplicates and then of its kept
+    documents, each in the order of its file, and from its rejection records."""
+    night = Night(date=date, manifest=manifest)
+    for view in duplicates:
         night.duplicates += 1
-        _read_cleaned(night, record)
-        _read_duplicate(night, record)
+        _count_cleaned(night, view)
+        _count_duplicate(night, view)
     keepers = {cluster.keeper for cluster in night.clusters.values()}
-    for record in _lines(partition / "documents.jsonl"):
+    for view in documents:
         night.documents += 1
-        _read_cleaned(night, record)
-        _read_document(night, record)
-        if record.get("id") in keepers:
-            path = str((record.get("provenance") or {}).get("source_path", ""))
-            night.keepers[str(record["id"])] = (record.get("title"), path)
-    for record in _lines(partition / "rejected.jsonl"):
+        _count_cleaned(night, view)
+        _count_document(night, view)
+        if view["id"] in keepers:
+            night.keepers[str(view["id"])] = (view["title"], view["source_path"])
+    for record in rejected:
         night.rejected += 1
         reason = str(record.get("reason") or "unknown")
         night.reasons[reason] += 1
@@ -252,6 +316,27 @@ def read_night(partition: Path, date: str | None = None) -> Night:
         if len(examples) < EXAMPLES_PER_REASON:
             examples.append((str(record.get("source_path", "")), str(record.get("error", ""))))
     return night
+
+
+def read_manifest(partition: Path) -> dict[str, Any]:
+    manifest_path = partition / "manifest.json"
+    try:
+        manifest: dict[str, Any] = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"{manifest_path}: cannot be read ({exc})") from None
+    return manifest
+
+
+def read_night(partition: Path, date: str | None = None) -> Night:
+    """Count everything the report shows from one partition's files, a line at a time."""
+    manifest = read_manifest(partition)
+    return count_night(
+        date or str(manifest.get("date") or partition.name),
+        manifest,
+        (record_view(record) for record in _lines(partition / "duplicates.jsonl")),
+        (record_view(record) for record in _lines(partition / "documents.jsonl")),
+        _lines(partition / "rejected.jsonl"),
+    )
 
 
 def complete_partitions(clean_dir: Path) -> list[str]:
@@ -984,12 +1069,19 @@ def render(night: Night, before: Night | str | None) -> str:
     )
 
 
-def build_report(partition: Path, clean_dir: Path | None = None, date: str | None = None) -> str:
+def build_report(
+    partition: Path,
+    clean_dir: Path | None = None,
+    date: str | None = None,
+    night: Night | None = None,
+) -> str:
     """The report of one partition folder as HTML. `clean_dir` and `date` locate the previous
     night; they default to the folder's parent and name (give them when the folder is still a
-    temporary one)."""
+    temporary one). `night`: the partition already counted (`count_night`), else its files are
+    read."""
     clean_dir = clean_dir if clean_dir is not None else partition.parent
-    night = read_night(partition, date or partition.name)
+    if night is None:
+        night = read_night(partition, date or partition.name)
     prior = previous_partition(clean_dir, night.date)
     before: Night | str | None = None
     if prior is not None:
@@ -1000,9 +1092,14 @@ def build_report(partition: Path, clean_dir: Path | None = None, date: str | Non
     return render(night, before)
 
 
-def write_report(partition: Path, clean_dir: Path | None = None, date: str | None = None) -> Path:
+def write_report(
+    partition: Path,
+    clean_dir: Path | None = None,
+    date: str | None = None,
+    night: Night | None = None,
+) -> Path:
     """Write (or rewrite) `<partition>/report.html` atomically; returns its path."""
-    page = build_report(partition, clean_dir, date)
+    page = build_report(partition, clean_dir, date, night)
     target = partition / REPORT_NAME
     tmp = partition / f".{REPORT_NAME}.tmp"
     tmp.write_text(page, encoding="utf-8")

@@ -4,6 +4,8 @@ one target atomically. The only module that imports Luigi.
     Discover -> CorpusFacts x N -> CorpusTables -> ProcessShard x N -> DedupEntries x N
              -> Deduplicate -> CleanCorpus (writes <clean-dir>/<date>/, then records the night
                 in the dedup index <clean-dir>/.state/)
+    CorpusFacts x N -> StoreFacts (the facts cache for later nights, beside the shards)
+                    -> CleanCorpus
 
     Nightly (Luigi's RangeDailyBase over CleanCorpus): every missing night of a date range, in
     date order, for cron and systemd timers.
@@ -30,9 +32,18 @@ from luigi.tools.range import RangeDailyBase
 
 from pipeline import __version__, corpus, dedup, history, nightly, shard_file
 from pipeline.config import PipelineConfig, as_dict, config_sha256, load_config
-from pipeline.io import discover, display_path, dumps, read_input, read_jsonl, shard_of
+from pipeline.io import (
+    balanced_shards,
+    discover,
+    display_path,
+    dumps,
+    read_input,
+    read_jsonl,
+    shard_of,
+)
 from pipeline.partition import write_partition
 from pipeline.record import document_id
+from pipeline.report import record_view
 from pipeline.runner import (
     Prepared,
     Rejection,
@@ -228,6 +239,12 @@ class Discover(_RunTask):
             "names": {f.path: f.name for f in new + old if f.path != f.name},
             "new": {f.path: [f.size, f.mtime_ns, f.id] for f in new},
             "unchanged": {f.path: f.id for f in old},
+            # tonight's inputs split into shards of equal bytes (the unchanged ones, whose facts
+            # come from the cache, by the hash of their path: see _in_shard)
+            "shards": balanced_shards(
+                ((f.path, f.size or 0, "html" if html_by_name(f.path) else "text") for f in new),
+                self.cfg.discover.shards,
+            ),
         }
         with self.output().open("w") as handle:
             json.dump(inventory, handle)
@@ -239,11 +256,18 @@ def _read_inventory(target: luigi.LocalTarget) -> dict[str, Any]:
     return inventory
 
 
-def _shard_inputs(task: _RunTask, inventory: dict[str, Any], shard: int) -> list[str]:
-    """The file-system names of tonight's new inputs of one shard (sharded by display name)."""
+def _in_shard(task: _RunTask, inventory: dict[str, Any]) -> Callable[[str], int]:
+    """The shard of an input (by display name): the one Discover chose for a new input, else
+    (an unchanged input, or an inventory written before Discover chose shards) by its hash."""
+    chosen: dict[str, int] = inventory.get("shards", {})
     shards = task.cfg.discover.shards
-    names = inventory.get("names", {})
-    return [names.get(p, p) for p in inventory["inputs"] if shard_of(p, shards) == shard]
+    return lambda path: chosen[path] if path in chosen else shard_of(path, shards)
+
+
+def _shard_inputs(task: _RunTask, inventory: dict[str, Any], shard: int) -> list[str]:
+    """The file-system names of tonight's new inputs of one shard."""
+    names, shard_of_input = inventory.get("names", {}), _in_shard(task, inventory)
+    return [names.get(p, p) for p in inventory["inputs"] if shard_of_input(p) == shard]
 
 
 class CorpusFacts(_RunTask):
@@ -271,9 +295,9 @@ class CorpusFacts(_RunTask):
         the whole folder); an input's facts come from the cache when an earlier night made them."""
         ctx = Context(run_date=self.date)
         inventory = _read_inventory(self.input())
-        shards, names = self.cfg.discover.shards, inventory.get("names", {})
-        new = [p for p in inventory["inputs"] if shard_of(p, shards) == self.shard]
-        unchanged = sorted(p for p in inventory["unchanged"] if shard_of(p, shards) == self.shard)
+        names, shard_of_input = inventory.get("names", {}), _in_shard(self, inventory)
+        new = [p for p in inventory["inputs"] if shard_of_input(p) == self.shard]
+        unchanged = sorted(p for p in inventory["unchanged"] if shard_of_input(p) == self.shard)
         ids = {p: entry[2] for p, entry in inventory["new"].items()}
         ids.update(inventory["unchanged"])
         cache = nightly.FactsCache(self.facts_cache())
@@ -309,6 +333,9 @@ class CorpusFacts(_RunTask):
 class CorpusTables(_RunTask):
     """Run-wide statistics: lines recurring across a source's documents, each site's date order."""
 
+    # every shard waits for these tables: run before StoreFacts, which nothing waits for
+    priority = 1
+
     def requires(self) -> list[CorpusFacts]:
         return [CorpusFacts(shard=i, **self.params()) for i in range(self.cfg.discover.shards)]
 
@@ -321,8 +348,6 @@ class CorpusTables(_RunTask):
         seg = self.cfg.segment_text
         counts = {"documents": 0, "from_cache": 0}
         votes: list[tuple[str, dict[str, int]]] = []
-        cache = nightly.FactsCache(self.facts_cache(), write=True)
-        fresh: list[tuple[str, dict[str, Any] | None]] = []
 
         def facts() -> Iterator[tuple[str, str, list[str]]]:
             for target in self.input():
@@ -330,24 +355,14 @@ class CorpusTables(_RunTask):
                     counts["documents"] += 1
                     if row["cached"]:
                         counts["from_cache"] += 1
-                    elif row["id"]:  # new facts go into the cache, a batch at a time
-                        fresh.append((row["id"], row["facts"]))
-                        if len(fresh) >= 1000:
-                            cache.put_many(fresh)
-                            fresh.clear()
                     found = row["facts"]
                     if found is not None:
                         if any(found["votes"].values()):
                             votes.append((found["site"], found["votes"]))
                         yield found["group"], found["text"], found["lines"]
 
-        try:
-            repeated = corpus.repeated_lines(
-                facts(), seg.repeated_min_documents, seg.repeated_min_share
-            )
-            cache.put_many(fresh)
-        finally:
-            cache.close()
+        min_documents, min_share = seg.repeated_min_documents, seg.repeated_min_share
+        repeated = corpus.repeated_lines(facts(), min_documents, min_share)
         tables = {
             "repeated_lines": repeated,
             "date_orders": corpus.site_date_orders(votes, self.cfg.dates.site_order_min_votes),
@@ -355,6 +370,36 @@ class CorpusTables(_RunTask):
         }
         with self.output().open("w") as handle:
             json.dump(tables, handle, sort_keys=True)
+
+
+class StoreFacts(_RunTask):
+    """Keeps tonight's new corpus facts for the nights to come (facts-cache.sqlite; the one task
+    that writes it). Beside CorpusTables rather than in it: the shards wait for the tables, not
+    for this."""
+
+    def requires(self) -> list[CorpusFacts]:
+        return [CorpusFacts(shard=i, **self.params()) for i in range(self.cfg.discover.shards)]
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(self.work_dir() / "stored-facts.json"))
+
+    @_unless_night_done
+    def run(self) -> None:
+        cache = nightly.FactsCache(self.facts_cache(), write=True)
+        stored, fresh = 0, []
+        try:
+            for target in self.input():
+                for row in read_jsonl(target.path):
+                    if not row["cached"] and row["id"]:  # a batch at a time
+                        fresh.append((row["id"], row["facts"]))
+                        if len(fresh) >= 1000:
+                            stored += cache.put_many(fresh)
+                            fresh.clear()
+            stored += cache.put_many(fresh)
+        finally:
+            cache.close()
+        with self.output().open("w") as handle:
+            json.dump({"stored": stored}, handle)
 
 
 class ProcessShard(_RunTask):
@@ -427,7 +472,9 @@ class _PreparedReader:
 
 class DedupEntries(_RunTask):
     """One shard's documents in the form dedup compares them in (normalised text, compressed;
-    LSH keys), made in parallel like the shards, so Deduplicate only has to decide."""
+    LSH keys), made in parallel like the shards, so Deduplicate only has to decide; and, from
+    the same reading, what the run report counts of each (`views-*.jsonl`), so the partition's
+    report is counted without reading every document back."""
 
     shard = luigi.IntParameter()
 
@@ -437,11 +484,25 @@ class DedupEntries(_RunTask):
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.work_dir() / f"entries-{self.shard:04d}.sqlite"))
 
+    def views(self) -> Path:
+        """The report view of each of the shard's documents, in the shard file's order (written
+        before the entries file, which marks the task done)."""
+        return self.work_dir() / f"views-{self.shard:04d}.jsonl"
+
     @_unless_night_done
     def run(self) -> None:
-        documents = shard_file.documents(self.input().path)
-        entries = dedup.entries_of_shard_documents(documents, self.cfg.dedup.bands)
-        with _writing(self.output()) as tmp:
+        with (
+            _writing(self.output()) as tmp,
+            _writing(self.views()) as views_tmp,
+            open(views_tmp, "w", encoding="utf-8") as views,
+        ):
+
+            def documents() -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+                for header, record in shard_file.documents(self.input().path):
+                    views.write(dumps(record_view(record)) + "\n")
+                    yield header, record
+
+            entries = dedup.entries_of_shard_documents(documents(), self.cfg.dedup.bands)
             history.write_entries(Path(tmp), entries)
 
 
@@ -496,6 +557,7 @@ class CleanCorpus(_RunTask):
         return {
             "discover": Discover(**self.params()),
             "corpus": CorpusTables(**self.params()),
+            "facts": StoreFacts(**self.params()),
             "dedup": Deduplicate(**self.params()),
             "shards": [
                 ProcessShard(shard=i, **self.params()) for i in range(self.cfg.discover.shards)
@@ -553,6 +615,10 @@ class CleanCorpus(_RunTask):
             },
             resolved_config=as_dict(self.cfg),
             parquet=self.cfg.output.parquet,
+            views=[
+                DedupEntries(shard=i, **self.params()).views()
+                for i in range(self.cfg.discover.shards)
+            ],
         )
         kept = Path(inputs["dedup"]["kept"].path)
         rows = _with_stats(inventory, published)

@@ -101,3 +101,19 @@ def test_the_targets_are_same_run_ratios() -> None:
     assert targets["html_2w_vs_1w"]["ratio"] == 2.0
     assert targets["peak_mb_2w"] == {"value": 450, "target": "< 400", "met": False}
     json.dumps(targets)  # the report is JSON
+
+
+def test_processor_time_counts_the_forked_children() -> None:
+    # the parent only waits; a forked child spins for about half a second
+    code = (
+        "import multiprocessing as mp, time\n"
+        "def spin():\n"
+        "    end = time.process_time() + 0.5\n"
+        "    while time.process_time() < end:\n"
+        "        pass\n"
+        "if __name__ == '__main__':\n"
+        "    p = mp.get_context('fork').Process(target=spin); p.start(); p.join()\n"
+    )
+    done = perf.measure([sys.executable, "-c", code])
+    assert done.returncode == 0
+    assert done.cpu_seconds >= 0.5

@@ -259,14 +259,14 @@ def test_the_reference_catches_an_option_missing_from_the_yaml(tmp_path, monkeyp
     yaml_text = config_reference.YAML.read_text(encoding="utf-8")
     edited = tmp_path / "pipeline.yaml"
     edited.write_text(
-        yaml_text.replace("  shards: 8\n", "  shards: 3\n").replace(
+        yaml_text.replace("  shards: 4\n", "  shards: 3\n").replace(
             "  # seed of the MinHash permutations\n  seed: 1\n", ""
         )
     )
     monkeypatch.setattr(config_reference, "YAML", edited)
     found = config_reference.problems()
     assert any("option signature.seed is missing" in p for p in found)
-    assert any("option discover.shards shows 3, but its default is 8" in p for p in found)
+    assert any("option discover.shards shows 3, but its default is 4" in p for p in found)
 
 
 def test_explain_across_nights_names_the_night_that_kept_the_document(capsys, tmp_path):

@@ -69,4 +69,4 @@ def test_an_unknown_key_in_a_rule_is_refused(tmp_path):
 
 
 def test_parse_config_fills_defaults():
-    assert parse_config({}).discover.shards == 8
+    assert parse_config({}).discover.shards == 4

@@ -235,7 +235,8 @@ def test_the_facts_pass_hands_its_loaded_texts_to_the_shards_and_leaves_none_beh
     write(raw, "site/page.html", "<html><body><p>" + ARTICLES[5] + "</p></body></html>")
     params = {"raw_dir": str(raw), "clean_dir": str(clean), "date": dt.date.fromisoformat(N1)}
     params["config"] = str(ROOT / "config" / "pipeline.yaml")
-    facts = [CorpusFacts(shard=i, **params) for i in range(8)]
+    shards = CorpusFacts(shard=0, **params).cfg.discover.shards
+    facts = [CorpusFacts(shard=i, **params) for i in range(shards)]
     assert luigi.build(facts, local_scheduler=True, log_level="WARNING")
     handed = []
     for task in facts:

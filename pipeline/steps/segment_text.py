@@ -1091,6 +1091,12 @@ def date_at(text: str, start: int, run_date: dt.date) -> int | None:
 
 _DIGIT = regex.compile(r"\d")
 _CUE_SCAN_CHARS = 160
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def _has_digit(line: str) -> bool:
+    """_DIGIT.search(line): an ASCII line's digits are 0 to 9."""
+    return bool(_ASCII_DIGIT.search(line) if line.isascii() else _DIGIT.search(line))
 
 
 _DATE_ONLY_CHARS = (4, 60)
@@ -1534,17 +1540,17 @@ def segment(
     body_like_set = set(body_like)
 
     # A line that is nothing but a date, before the body or among its first lines, is a dateline.
+    with_digit: set[int] = set()  # of the lines before the body and the opening ones
     if block:
         before = bisect.bisect_left(pending, first_body)  # pending is in order
         after = bisect.bisect_right(pending, first_body)
         opening = sorted(set(body_like[:1] + pending[after : after + 3]))
+        with_digit = {at for at in pending[:before] + opening if _has_digit(texts[at])}
         least, most = _DATE_ONLY_CHARS
         dated = [
             at
-            for at in pending[:before] + opening
-            if least <= len(texts[at]) <= most
-            and _DIGIT.search(texts[at])
-            and _is_date_only(texts[at], run_date)
+            for at in sorted(with_digit)
+            if least <= len(texts[at]) <= most and _is_date_only(texts[at], run_date)
         ]
         if dated:
             for at in dated:
@@ -1605,7 +1611,7 @@ def segment(
             and words[at] <= cfg.max_byline_words
         ):
             relabel(at, "byline", "byline-cue")
-        elif not _DIGIT.search(line):  # both kinds of dateline hold a date, with a digit
+        elif at not in with_digit:  # both kinds of dateline hold a date, with a digit
             undecided.append(at)
         elif (found := _header_prefix(line, run_date)) and found[0] == "dateline":
             relabel(at, "dateline", "header-cue-with-date")

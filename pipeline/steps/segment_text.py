@@ -219,7 +219,7 @@ def _matcher(rule: Rule) -> re.Pattern[str] | regex.Pattern[str]:
             return compile_rule(rule)
 
 
-_Compiled_Rule = tuple[Rule, re.Pattern[str] | regex.Pattern[str], re.Pattern[str] | None]
+_CompiledRule = tuple[Rule, re.Pattern[str] | regex.Pattern[str], re.Pattern[str] | None]
 
 
 @dataclass(frozen=True)
@@ -228,7 +228,7 @@ class _RuleSet:
     and its `contains` screen, and the screens that let a line through only to the rules it
     may match."""
 
-    rules: list[_Compiled_Rule]
+    rules: list[_CompiledRule]
     # a line none of these two matches cannot match any of the rules (unless not `screened`:
     # some rule has neither an anchored pattern nor `contains`, and every line is tried):
     # the rules anchored at the line's start, as one pattern, and every `contains` string
@@ -377,7 +377,7 @@ def compile_rules(rules: Rules) -> _Compiled:
     )
 
 
-def _rule_set(rules: list[_Compiled_Rule]) -> _RuleSet:
+def _rule_set(rules: list[_CompiledRule]) -> _RuleSet:
     start, contains, covered = _screens([(r, p) for r, p, _ in rules])
     anchored = [p for p, _ in _anchored([(r, p) for r, p, _ in rules])]
     strings = tuple(dict.fromkeys(c.lower() for r, _, _ in rules for c in r.contains if c))
@@ -420,9 +420,7 @@ _MIN_UNITS_FOR_STRINGS = 10
 _OPENING_CHARS = 6
 
 
-def _literal_screen(
-    rules: list[_Compiled_Rule], contains: tuple[str, ...]
-) -> _LiteralScreen | None:
+def _literal_screen(rules: list[_CompiledRule], contains: tuple[str, ...]) -> _LiteralScreen | None:
     """The screens of the rules as strings (None when a pattern is beyond this reading)."""
     strings: dict[str, set[int]] = {}  # "\n" + opening, or a string held -> rule positions
     for string in contains:

@@ -879,17 +879,20 @@ def _rules_to_try(lines: list[str], rule_set: _RuleSet) -> dict[int, list[int]]:
         return _rules_to_try_by_strings(lines, joined, rule_set, literal)
     tries: dict[int, set[int]] = {}
     string_rules = rule_set.string_rules
-    for index, strings in _strings_held(lines, rule_set).items():
+    for index, strings in _strings_held(lines, joined, rule_set).items():
         tries[index] = {rule for string in strings for rule in string_rules[string]}
-    anchored, firsts = rule_set.anchored, rule_set.firsts
     for index in _lines_starting_like_rule(lines, rule_set):
-        first = lines[index][:1]
-        if first.isascii() and first:
-            may = [rule for rule in anchored if (f := firsts[rule]) is None or first in f]
-        else:  # the first-character sets are of ASCII characters only
-            may = list(anchored)
-        tries.setdefault(index, set()).update(may)
+        tries.setdefault(index, set()).update(_anchored_opening_with(lines[index][:1], rule_set))
     return {index: sorted(rules) for index, rules in tries.items()}
+
+
+def _anchored_opening_with(first: str, rule_set: _RuleSet) -> list[int]:
+    """The positions of the anchored rules a line opening with `first` may match (every one
+    for a line opening with a character beyond ASCII: the first-character sets are ASCII)."""
+    if not first.isascii() or not first:
+        return list(rule_set.anchored)
+    firsts = rule_set.firsts
+    return [rule for rule in rule_set.anchored if (f := firsts[rule]) is None or first in f]
 
 
 def _rules_to_try_by_strings(
@@ -907,27 +910,21 @@ def _rules_to_try_by_strings(
         tries.setdefault(index, set()).update(rules_of[string])
     if literal.rest_by_char is not None:
         screen_of, rest = literal.rest_by_char.get, literal.rest
-        anchored, firsts = rule_set.anchored, rule_set.firsts
         for index, line in enumerate(lines):
             first = line[:1]
             screen = screen_of(first, rest)
-            if screen is None or not screen.match(line):
-                continue
-            if first.isascii() and first:
-                may = [rule for rule in anchored if (f := firsts[rule]) is None or first in f]
-            else:
-                may = list(anchored)
-            tries.setdefault(index, set()).update(may)
+            if screen is not None and screen.match(line):
+                tries.setdefault(index, set()).update(_anchored_opening_with(first, rule_set))
     return {index: sorted(rules) for index, rules in tries.items()}
 
 
-def _strings_held(lines: list[str], rule_set: _RuleSet) -> dict[int, set[int]]:
+def _strings_held(lines: list[str], joined: str, rule_set: _RuleSet) -> dict[int, set[int]]:
     """For the lines that hold `contains` strings (in lower case), the strings' positions in
-    rule_set.strings."""
+    rule_set.strings; `joined` is the lines joined by line breaks."""
     finder = rule_set.finder
     if finder is None:
         return {}
-    text = "\n".join(lines).lower()  # as each line in lower case: a line break is not cased
+    text = joined.lower()  # as each line in lower case: a line break is not cased
     found = finder.find_matches_as_indexes(text, overlapping=True)
     if not found:
         return {}

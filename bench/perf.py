@@ -49,8 +49,14 @@ WORK = ROOT / "bench" / "work"
 RESULTS = ROOT / "bench" / "results"
 VENV_BIN = Path(sys.executable).parent
 DATATROVE_VENV = WORK / ".venv-datatrove"
-# What the harness installs for datatrove: its MinHash stages need spaCy's English tokenizer.
-DATATROVE_PINS = ("datatrove[processing]==0.10.1", "spacy==3.8.18", "orjson==3.13.0")
+# What the harness installs for datatrove: its MinHash stages need spaCy's English tokenizer, and
+# the trafilatura it pins (1.11) imports lxml.html.clean, a separate package since lxml 5.2.
+DATATROVE_PINS = (
+    "datatrove[processing]==0.10.1",
+    "spacy==3.8.18",
+    "orjson==3.13.0",
+    "lxml_html_clean==0.4.6",
+)
 RUN_DATE = dt.date(2026, 11, 21)
 SEED = 20261121
 PERTURBED_SHARE = 0.10
@@ -490,15 +496,17 @@ def datatrove_python() -> tuple[Path | None, str]:
     except (OSError, subprocess.SubprocessError) as exc:
         detail = getattr(exc, "stderr", "") or str(exc)
         return None, f"datatrove could not be installed: {_tail(detail, 5)}"
-    if subprocess.run(check, capture_output=True).returncode != 0:
-        return None, "datatrove installed but does not import"
+    imported = subprocess.run(check, capture_output=True, text=True)
+    if imported.returncode != 0:
+        return None, f"datatrove installed but does not import: {_tail(imported.stderr, 3)}"
     return python, ""
 
 
 def datatrove_version(python: Path) -> dict[str, str]:
     code = (
-        "import json; from importlib.metadata import version as v; "
-        "print(json.dumps({n: v(n) for n in ('datatrove', 'trafilatura', 'spacy', 'ftfy')}))"
+        "import json; from importlib.metadata import version as v; names = "
+        "('datatrove', 'trafilatura', 'spacy', 'ftfy', 'lxml'); "
+        "print(json.dumps({n: v(n) for n in names}))"
     )
     done = subprocess.run([str(python), "-c", code], capture_output=True, text=True)
     return json.loads(done.stdout) if done.returncode == 0 else {}

@@ -158,6 +158,22 @@ def test_a_widget_fragment_in_another_script_is_removed(cfg):
     assert removed["12 DAYS 倒计时 剩余"] == ("chrome", "mixed-script-fragment")
 
 
+def test_latin_1_letters_are_latin_so_only_letters_beyond_it_make_a_second_script():
+    # the fragment rule skips counting scripts in a line whose characters beyond Latin-1 are
+    # not letters (curly quotes, dashes): that holds because every Latin-1 letter is Latin
+    from pipeline.unicode_scripts import script_of
+
+    latin_1 = [chr(code) for code in range(256)]
+    assert {script_of(ch) for ch in latin_1} == {None, "Latn"}
+    assert not any(ch.isalpha() for ch in "“”‘’—–…•€™")
+
+
+def test_a_widget_fragment_in_latin_and_greek_is_removed_but_curly_quotes_are_no_script(cfg):
+    _, removed, _ = labelled(cfg, f"Budget Passes\nΩ 12 DAYS\n“12 DAYS” — left\n{ARTICLE}")
+    assert removed["Ω 12 DAYS"] == ("chrome", "mixed-script-fragment")
+    assert removed.get("“12 DAYS” — left", ("", ""))[1] != "mixed-script-fragment"
+
+
 def test_a_quotation_in_another_script_inside_a_sentence_is_kept(cfg):
     line = "The slogan “Живи и дай жить другим” appeared on banners across the city centre."
     body, _, _ = labelled(cfg, f"{ARTICLE}{line}\n")

@@ -991,7 +991,9 @@ _BEYOND_LATIN_1 = re.compile(r"[^\x00-\xff]")
 
 
 def _is_foreign_fragment(line: str, cfg: Config) -> bool:
-    if line.isascii() or not _BEYOND_LATIN_1.search(line):  # one script (Latin) at most
+    # The letters of Latin-1 are Latin: a line with no letter beyond it (its curly quotes and
+    # dashes are not letters) has one script at most
+    if line.isascii() or not any(map(str.isalpha, _BEYOND_LATIN_1.findall(line))):
         return False
     if word_count(line) > cfg.foreign_fragment_max_words or _SENTENCE_END.search(line):
         return False

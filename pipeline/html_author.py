@@ -199,7 +199,7 @@ def _predicate(expression: str, at: int) -> tuple[str, int, list[str]]:
             return "".join(parts), at + 1, names
         token = _PREDICATE_TOKEN.match(expression, at)
         if token is None:
-            raise Unsupported(f"unexpected predicate text at {expression[at:at + 20]!r}")
+            raise Unsupported(f"unexpected predicate text at {expression[at : at + 20]!r}")
         at = token.end()
         if token["retest"]:
             parts.append(substring_test(token["rattr"], token["rpattern"]))

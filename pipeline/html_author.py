@@ -25,11 +25,13 @@ child element named rel, whose text pruning could change).
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
 from itertools import product
+from typing import Any
 
 import trafilatura
 from lxml import etree
@@ -137,8 +139,9 @@ _PREDICATE_TOKEN = re.compile(
     r"""
     (?P<space>\s+)
     | (?P<retest>re:test\(\s*@(?P<rattr>[A-Za-z_][\w.-]*)\s*,\s*'(?P<rpattern>[^']*)'\s*\))
-    | (?P<function>(?:contains|starts-with)\(\s*@[A-Za-z_][\w.-]*\s*,\s*'[^']*'\s*\))
-    | (?P<attribute>@[A-Za-z_][\w.-]*\s*=\s*'[^']*')
+    | (?P<function>(?:contains|starts-with)
+        \(\s*@(?P<fattr>[A-Za-z_][\w.-]*)\s*,\s*'(?P<fword>[^']*)'\s*\))
+    | (?P<attribute>@(?P<aattr>[A-Za-z_][\w.-]*)\s*=\s*'(?P<aword>[^']*)')
     | (?P<child>(?P<childname>[A-Za-z_][\w.-]*)\s*=\s*'[^']*')
     | (?P<self>self::[A-Za-z_][\w.-]*)
     | (?P<operator>\b(?:or|and)\b)
@@ -159,6 +162,9 @@ class Step:
     name: str
     predicates: str
     child_names: tuple[str, ...]
+    # (attribute, text) of one predicate that tests attributes only (besides child elements):
+    # an element the step selects has one of these attributes containing its text
+    words: tuple[tuple[str, str], ...] | None
 
 
 def steps(expression: str) -> list[Step]:
@@ -173,15 +179,19 @@ def steps(expression: str) -> list[Step]:
         at = head.end()
         predicates: list[str] = []
         children: list[str] = []
+        words: tuple[tuple[str, str], ...] | None = None
         while True:
             while at < len(expression) and expression[at].isspace():
                 at += 1
             if not expression.startswith("[", at):
                 break
-            text, at, names = _predicate(expression, at + 1)
+            text, at, names, found = _predicate(expression, at + 1)
             predicates.append(f"[{text}]")
             children += names
-        out.append(Step(head["axis"], head["name"], "".join(predicates), tuple(children)))
+            if words is None and found is not None:
+                words = found
+        step = Step(head["axis"], head["name"], "".join(predicates), tuple(children), words)
+        out.append(step)
         if at == len(expression):
             return out
         if expression[at] != "|":
@@ -189,24 +199,38 @@ def steps(expression: str) -> list[Step]:
         at += 1
 
 
-def _predicate(expression: str, at: int) -> tuple[str, int, list[str]]:
+def _predicate(
+    expression: str, at: int
+) -> tuple[str, int, list[str], tuple[tuple[str, str], ...] | None]:
+    """The predicate's text (rewritten), where it ends, the child elements it compares and,
+    when it tests no element name, the (attribute, text) pairs of its tests."""
     parts: list[str] = []
     names: list[str] = []
+    words: list[tuple[str, str]] = []
+    tests_name = False
     while True:
         if expression.startswith("]", at):
             if not "".join(parts).strip():
                 raise Unsupported(f"empty predicate in {expression!r}")
-            return "".join(parts), at + 1, names
+            found = None if tests_name or not words else tuple(dict.fromkeys(words))
+            return "".join(parts), at + 1, names, found
         token = _PREDICATE_TOKEN.match(expression, at)
         if token is None:
             raise Unsupported(f"unexpected predicate text at {expression[at : at + 20]!r}")
         at = token.end()
         if token["retest"]:
             parts.append(substring_test(token["rattr"], token["rpattern"]))
-        else:
-            if token["child"]:
-                names.append(token["childname"])
-            parts.append(" " if token["space"] else token[0])
+            words += [(token["rattr"], text) for _, text in spellings(token["rpattern"])]
+            continue
+        if token["function"]:
+            words.append((token["fattr"], token["fword"]))
+        elif token["attribute"]:
+            words.append((token["aattr"], token["aword"]))
+        elif token["child"]:
+            names.append(token["childname"])
+        elif token["self"]:
+            tests_name = True
+        parts.append(" " if token["space"] else token[0])
 
 
 @dataclass(frozen=True)
@@ -221,6 +245,13 @@ class Forms:
     inside_discarded: etree.XPath
     # names of the elements the author expressions compare by their text
     compared_by_text: tuple[str, ...]
+    # every element an author expression can select, and more: the elements of the names the
+    # expressions select by name and the attributes their tests read (to be searched for words)
+    candidates: etree.XPath | None = None
+    # the texts the attributes' tests look for: an attribute holding none fails every test
+    words: re.Pattern[str] | None = None
+    # per author expression: does it select this element (which pruning leaves)?
+    selects: tuple[etree.XPath, ...] = ()
 
 
 def derive(author_paths: Sequence[str], discard_paths: Sequence[str]) -> Forms:
@@ -235,17 +266,44 @@ def derive(author_paths: Sequence[str], discard_paths: Sequence[str]) -> Forms:
     )
     inside = " | ".join(f"descendant::{step.name}{step.predicates}" for step in discard_steps)
     authors = []
+    selects = []
     compared: list[str] = []
+    named: list[str] = []
+    words: list[tuple[str, str]] = []
+    prefilter = True
     for path in author_paths:
         author_steps = steps(path)
         union = " | ".join(f"{s.axis}{s.name}{s.predicates}" for s in author_steps)
         authors.append(etree.XPath(f"({union})[not({deleted})]"))
+        own = " | ".join(
+            f"self::{s.name}{'[parent::*]' if s.axis == './/' else ''}{s.predicates}"
+            for s in author_steps
+        )
+        selects.append(etree.XPath(f"boolean(({own})[not({deleted})])"))
         compared += [name for s in author_steps for name in s.child_names]
+        for s in author_steps:
+            if s.name != "*":
+                named.append(s.name)
+            elif s.words is not None and all(text for _, text in s.words):
+                words += s.words
+            else:
+                prefilter = False  # a step that tests no attribute: every element a candidate
     discard = tuple(
         etree.XPath(" | ".join(f"{s.axis}{s.name}{s.predicates}" for s in steps(path)))
         for path in discard_paths
     )
-    return Forms(tuple(authors), discard, etree.XPath(inside), tuple(dict.fromkeys(compared)))
+    forms = Forms(tuple(authors), discard, etree.XPath(inside), tuple(dict.fromkeys(compared)))
+    if not prefilter or not words:
+        return forms
+    attributes = dict.fromkeys(attribute for attribute, _ in words)
+    fetch = [f"//@{a}" for a in attributes] + [f"//{name}" for name in dict.fromkeys(named)]
+    texts = sorted({text for _, text in words})
+    return dataclasses.replace(
+        forms,
+        candidates=etree.XPath(" | ".join(fetch)),
+        words=re.compile("|".join(map(re.escape, texts))),
+        selects=tuple(selects),
+    )
 
 
 def _trafilatura_forms() -> Forms | None:
@@ -284,12 +342,38 @@ def author_with(
         or (forms.compared_by_text and next(tree.iter(*forms.compared_by_text), None) is not None)
     ):
         return fallback(tree)
-    for expression in forms.authors:
-        for element in expression(tree):
+    if forms.candidates is not None and forms.words is not None:
+        found = _candidates(forms.candidates, forms.words, tree)
+        selected: Iterable[Iterable[etree._Element]] = (
+            [element for element in found if select(element)] for select in forms.selects
+        )
+    else:
+        selected = (expression(tree) for expression in forms.authors)
+    for elements in selected:
+        for element in elements:
             content = trim(" ".join(_pruned(forms, element).itertext()))
             if content and 2 < len(content) < LEN_LIMIT:
                 return normalize_authors(None, content)
     return None
+
+
+def _candidates(
+    fetch: etree.XPath, words: re.Pattern[str], tree: etree._Element
+) -> list[etree._Element]:
+    """In page order, the elements of the names fetched and those with a fetched attribute
+    holding one of the words. Every element an author expression selects is among them: its
+    tests are "or"s and "and"s of name tests, and of attribute tests that each need their
+    attribute to hold their text."""
+    out: dict[etree._Element, None] = {}
+    search = words.search
+    for item in fetch(tree):  # in page order: an element's attributes right after it
+        if isinstance(item, str):  # an attribute's value, which knows its element
+            if search(item):
+                value: Any = item
+                out.setdefault(value.getparent(), None)
+        else:
+            out.setdefault(item, None)
+    return list(out)
 
 
 def _pruned(forms: Forms, element: etree._Element) -> etree._Element:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -87,12 +88,17 @@ TRAPS = {
 }
 
 
+@pytest.mark.parametrize("candidates", ["words searched first", "every element tested"])
 @pytest.mark.parametrize("name", TRAPS)
-def test_the_author_is_trafilaturas(name):
+def test_the_author_is_trafilaturas(name, candidates):
+    forms = current_forms()
+    assert forms.candidates is not None
+    if candidates == "every element tested":
+        forms = dataclasses.replace(forms, candidates=None)
     tree = page(TRAPS[name])
     before = etree.tostring(tree)
     expected = extract_author(tree)
-    assert html_author.author_with(current_forms(), tree, no_fallback) == expected
+    assert html_author.author_with(forms, tree, no_fallback) == expected
     assert etree.tostring(tree) == before  # the page is not changed
 
 

@@ -2,6 +2,7 @@
 "do nothing", a line-length baseline and a line oracle, all scored with bench.metric.
 
     .venv/bin/python -m bench.extract [--limit N] [--only html|text] [--dump DIR]
+                                      [--set SECTION.KEY=VALUE ...]
 
 Prints the table, the ten worst pages of each pipeline path and the median time per document,
 and writes everything (with per-page counts) to bench/results/extract.json.
@@ -10,6 +11,7 @@ and writes everything (with per-page counts) to bench/results/extract.json.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import gzip
 import hashlib
@@ -25,6 +27,7 @@ from types import ModuleType
 from typing import Any
 
 import trafilatura
+import yaml
 
 from bench.common import code_state
 from bench.metric import (
@@ -39,7 +42,7 @@ from bench.metric import (
     tokens,
 )
 from pipeline import runner
-from pipeline.config import PipelineConfig, load_config
+from pipeline.config import ConfigError, PipelineConfig, load_config, parse_config
 from pipeline.record import BODY, Document, Drop
 from pipeline.render import visible_lines
 from pipeline.steps import Context, load, repair, repeats, segment_html, segment_text
@@ -240,10 +243,39 @@ def _median_ms(runs: Sequence[Run], cpu: bool = False) -> dict[str, float]:
     }
 
 
+def with_settings(cfg: PipelineConfig, settings: Sequence[str]) -> PipelineConfig:
+    """cfg with each "SECTION.KEY=VALUE" (a YAML value) in place of config/pipeline.yaml's
+    value, checked as the config file is (an unknown key or a bad value stops the run)."""
+    data = yaml.safe_load(CONFIG.read_text(encoding="utf-8")) or {}
+    keys = []
+    for setting in settings:
+        name, equals, value = setting.partition("=")
+        section, dot, key = name.strip().partition(".")
+        if not equals or not dot:
+            raise SystemExit(f"--set {setting!r}: expected SECTION.KEY=VALUE")
+        if not isinstance(data.get(section), dict):
+            data[section] = {}
+        data[section][key] = yaml.safe_load(value)
+        keys.append((section, key))
+    try:
+        checked = parse_config(data, f"{CONFIG.relative_to(ROOT)} with --set")
+    except ConfigError as error:
+        raise SystemExit(str(error)) from error
+    for section, key in keys:
+        value = getattr(getattr(checked, section), key)
+        changed = dataclasses.replace(getattr(cfg, section), **{key: value})
+        cfg = dataclasses.replace(cfg, **{section: changed})
+    return cfg
+
+
 def evaluate(
-    pages: Sequence[Page], only: str | None, dump: Path | None, log: Callable[[str], None]
+    pages: Sequence[Page],
+    only: str | None,
+    dump: Path | None,
+    log: Callable[[str], None],
+    settings: Sequence[str] = (),
 ) -> dict[str, Any]:
-    cfg = load_config(CONFIG)
+    cfg = with_settings(load_config(CONFIG), settings)
     ctx = Context(run_date=RUN_DATE)
     systems: list[System] = []
     do_html = only in (None, "html")
@@ -252,7 +284,9 @@ def evaluate(
         pipe_html = System(
             "pipeline-html",
             "html",
-            "load -> segment_html -> repair -> repeats (config/pipeline.yaml)",
+            "load -> segment_html -> repair -> repeats (config/pipeline.yaml"
+            + "".join(f", {setting}" for setting in settings)
+            + ")",
         )
         traf = System("trafilatura", "html", "trafilatura.extract(html), default settings")
         traf_prec = System(
@@ -404,6 +438,7 @@ def evaluate(
         "pages": len(pages),
         "run_date": RUN_DATE.isoformat(),
         "config": str(CONFIG.relative_to(ROOT)),
+        "config_settings": list(settings),
         "code": code_state(),
         "bootstrap": {"resamples": RESAMPLES, "seed": SEED, "interval": "2.5-97.5 percentile"},
         "library_versions": {"trafilatura": trafilatura.__version__},
@@ -488,6 +523,7 @@ def format_report(report: dict[str, Any]) -> str:
         f"ScrapingHub extraction benchmark: {report['pages']} pages, "
         f"F1 interval = bootstrap {report['bootstrap']['interval']} "
         f"({report['bootstrap']['resamples']} resamples, seed {report['bootstrap']['seed']})",
+        *(f"config: {report['config']} with {s}" for s in report.get("config_settings", [])),
         "",
         f"{'system':<24} {'path':<5} {'F1':>6} {'prec':>6} {'recall':>6}  {'F1 95% interval':<15}"
         f"  {'empty':>5}",
@@ -562,6 +598,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--dump", type=Path, help="write the text path's labelled lines to DIR/<id>.tsv"
     )
     parser.add_argument("--output", type=Path, default=RESULTS, help="results JSON file")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="SECTION.KEY=VALUE",
+        help="run with this option instead of config/pipeline.yaml's (e.g. segment_html.fast=true)",
+    )
     args = parser.parse_args(argv)
 
     def log(message: str) -> None:
@@ -570,7 +613,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     pages = load_pages(args.limit)
     log(f"{len(pages)} pages from {DATA.relative_to(ROOT)}")
     started = time.perf_counter()
-    report = evaluate(pages, args.only, args.dump, log)
+    report = evaluate(pages, args.only, args.dump, log, args.set)
     report["seconds"] = round(time.perf_counter() - started, 1)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", "utf-8")

@@ -67,6 +67,7 @@ def one(path: str) -> dict[str, Any]:
             include_comments=seg.include_comments,
             include_tables=seg.include_tables,
             favor_precision=seg.favor_precision,
+            fast=seg.fast,
             deduplicate=False,
         )
         text = (result.text if result is not None else "") or ""

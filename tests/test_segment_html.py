@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from conftest import RAW
+from pipeline.config import ConfigError, parse_config
 from pipeline.record import Document, Drop
 from pipeline.steps import segment_html
 
@@ -159,3 +162,16 @@ def test_the_page_metadata_is_trafilaturas_without_what_the_step_does_not_keep(c
         ours = page_metadata(tree, cfg.segment_html, "2026-11-21")
         assert ours == {key: theirs[key] for key in ours}, path.name
         assert ours["title"], path.name
+
+
+def test_fast_mode_is_off_by_default_and_can_be_set(cfg):
+    assert cfg.segment_html.fast is False
+    assert parse_config({"segment_html": {"fast": True}}).segment_html.fast is True
+    with pytest.raises(ConfigError, match=r"key .segment_html\.fast. must be true or false"):
+        parse_config({"segment_html": {"fast": "sometimes"}})
+
+
+def test_fast_mode_still_finds_the_article(cfg, ctx):
+    doc, _ = run_html(cfg, ctx, PAGE, fast=True)
+    assert doc.text.startswith("Colombia is shoring up its military presence")
+    assert doc.meta["html"]["date"] == "2026-01-05"

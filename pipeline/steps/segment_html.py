@@ -15,6 +15,7 @@ import trafilatura
 from lxml import etree
 from trafilatura import metadata as trafilatura_metadata
 
+from pipeline.html_author import page_author
 from pipeline.record import BODY, Document, Drop, Line
 from pipeline.render import parse_html, visible_lines_of
 from pipeline.steps import Context, StepOutput
@@ -56,6 +57,9 @@ class Config:
     max_byline_words: int = field(default=16, metadata={"min": 1})
     # record every visible block trafilatura left out in provenance.removed
     record_removed: bool = True
+    # trafilatura's fast mode: skip comparing its extraction with its readability and jusText
+    # fallbacks (faster, lower F1: off keeps the HTML quality target)
+    fast: bool = False
 
 
 _FOLD = re.compile(r"\W+")
@@ -83,6 +87,7 @@ def extract(
         include_comments=cfg.include_comments,
         include_tables=cfg.include_tables,
         favor_precision=precision,
+        fast=cfg.fast,
         deduplicate=False,  # its process-wide cache would make output depend on earlier documents
         date_extraction_params=_date_params(cfg, run_date),
     )
@@ -109,8 +114,10 @@ _KEPT_METADATA = ("title", "date", "author", "sitename", "url", "description")
 def page_metadata(tree: etree._Element, cfg: Config, run_date: str) -> dict[str, Any]:
     """trafilatura's metadata of a page, worked out as trafilatura.metadata.extract_metadata
     does (meta tags, JSON-LD, title, author, URL, htmldate's date, site name, then trimmed)
-    without the categories, tags and licence, which the step does not keep and which cost
-    about two thirds of that function's time. The tree is not changed."""
+    without the categories, tags, licence and host name, which the step does not keep and which
+    cost about two thirds of that function's time; the author is read as
+    trafilatura.metadata.extract_author reads it, without copying the page (html_author). The
+    tree is not changed."""
     meta = trafilatura_metadata.examine_meta(tree)
     if meta.author and " " not in meta.author:
         meta.author = None
@@ -119,11 +126,9 @@ def page_metadata(tree: etree._Element, cfg: Config, run_date: str) -> dict[str,
     if not meta.title:
         meta.title = trafilatura_metadata.extract_title(tree)
     if not meta.author:
-        meta.author = trafilatura_metadata.extract_author(tree)
+        meta.author = page_author(tree)
     if not meta.url:
         meta.url = trafilatura_metadata.extract_url(tree, None)
-    if meta.url:
-        meta.hostname = trafilatura_metadata.extract_domain(meta.url, fast=True)
     date_config = {**_date_params(cfg, run_date), "url": meta.url}
     meta.date = trafilatura_metadata.find_date(tree, **date_config)
     if not meta.sitename:

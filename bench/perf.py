@@ -3,7 +3,8 @@ library floor (bench/perf_loop.py: the same library work in a plain loop) and wi
 equivalent pipeline (bench/perf_datatrove.py, in its own virtualenv).
 
     .venv/bin/python -m bench.perf [--docs 5000] [--kinds html,text] [--rounds 1]
-                                   [--no-datatrove] [--scale 50000]
+                                   [--no-datatrove] [--no-loop] [--workers 1,2]
+                                   [--config FILE] [--scale 50000]
 
 Workloads (built under bench/work/, deterministic, reused while their recipe is unchanged):
   html   the 181 ScrapingHub pages replicated to --docs documents, about 10 % of the copies
@@ -58,6 +59,8 @@ DATATROVE_PINS = (
     "lxml_html_clean==0.4.6",
 )
 RUN_DATE = dt.date(2026, 11, 21)
+# The pipeline's configuration the runs use (--config), for the pipeline and the library loop
+PIPELINE_CONFIG = ROOT / "config" / "pipeline.yaml"
 SEED = 20261121
 PERTURBED_SHARE = 0.10
 DATATROVE_FILES = 4  # input files for datatrove: its tasks, like the pipeline's 4 shards
@@ -341,7 +344,9 @@ def _tail(text: str, lines: int = 15) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
-def run_pipeline(load: Workload, workers: int, label: str | None = None) -> Result:
+def run_pipeline(
+    load: Workload, workers: int, label: str | None = None, config: Path = PIPELINE_CONFIG
+) -> Result:
     """CleanCorpus through Luigi's local scheduler on the workload, into a fresh clean dir."""
     clean = load.folder / f"clean-w{workers}"
     shutil.rmtree(clean, ignore_errors=True)
@@ -360,6 +365,8 @@ def run_pipeline(load: Workload, workers: int, label: str | None = None) -> Resu
         str(clean),
         "--date",
         RUN_DATE.isoformat(),
+        "--config",
+        str(config),
     ]
     started = time.time()
     done = measure(cmd, env=env)
@@ -446,7 +453,7 @@ def phase_at(phases_s: dict[str, float], offset: float) -> str | None:
     return None
 
 
-def run_loop(load: Workload, processes: int) -> Result:
+def run_loop(load: Workload, processes: int, config: Path = PIPELINE_CONFIG) -> Result:
     out = load.folder / f"loop-{processes}.jsonl"
     cmd = [
         sys.executable,
@@ -458,6 +465,8 @@ def run_loop(load: Workload, processes: int) -> Result:
         str(out),
         "--processes",
         str(processes),
+        "--config",
+        str(config),
     ]
     done = measure(cmd)
     system = f"library loop, {processes} process{'es' if processes > 1 else ''}"
@@ -621,6 +630,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-loop", action="store_true", help="skip the library loop")
     parser.add_argument("--workers", default="1,2", help="pipeline worker counts")
     parser.add_argument(
+        "--config",
+        type=Path,
+        default=PIPELINE_CONFIG,
+        help="pipeline config file for the pipeline and the library loop",
+    )
+    parser.add_argument(
         "--scale",
         type=int,
         default=0,
@@ -636,13 +651,15 @@ def main(argv: list[str] | None = None) -> int:
         "code": code_state(),
         "cpus": os.cpu_count(),
         "load_average_before": started_load,
+        "config": str(args.config),
     }
+    config = args.config.resolve()
     if args.scale:
         for n in (args.docs, args.scale):
             print(f"building the text workload of {n} documents ...", flush=True)
             load = build_workload("text", n)
             print(f"text {n}: pipeline, 2 workers ...", flush=True)
-            results.append(run_pipeline(load, 2))
+            results.append(run_pipeline(load, 2, config=config))
         small, large = results
         growth = None
         if not small.error and not large.error:
@@ -684,9 +701,16 @@ def main(argv: list[str] | None = None) -> int:
                 # alternating: each system once per round, 2-way runs and 1-way runs interleaved
                 plan: list[tuple[str, Any]] = []
                 for w in sorted(workers, reverse=True):
-                    plan.append((f"pipeline {w}w", lambda w=w, load=load: run_pipeline(load, w)))
+                    plan.append(
+                        (
+                            f"pipeline {w}w",
+                            lambda w=w, load=load: run_pipeline(load, w, config=config),
+                        )
+                    )
                     if not args.no_loop:
-                        plan.append((f"loop {w}p", lambda w=w, load=load: run_loop(load, w)))
+                        plan.append(
+                            (f"loop {w}p", lambda w=w, load=load: run_loop(load, w, config))
+                        )
                     if python is not None and w == 2:
                         plan.append(
                             (

@@ -1,10 +1,11 @@
 """The library floor: the library work the pipeline does on each document, in a plain Python loop
 with no orchestration, as the performance benchmark's baseline (bench/perf.py runs it).
 
-    .venv/bin/python -m bench.perf_loop --input DIR --output FILE [--processes N] [--kind html|text]
+    .venv/bin/python -m bench.perf_loop --input DIR --output FILE [--processes N] [--config FILE]
 
 For every file under --input (sorted): read it, trafilatura with the pipeline's options (HTML
-only; the options come from config/pipeline.yaml's segment_html section), ftfy on the text,
+only; the options come from the pipeline config's segment_html section, config/pipeline.yaml
+unless --config names another), ftfy on the text,
 langdetect (seeded, its language profiles loaded once) on the first `language.sample_chars`
 characters, and a rensa MinHash of the lower-cased word shingles with the signature section's
 parameters; the banded LSH keys go into one in-memory dict, and a JSONL line per document is
@@ -37,10 +38,11 @@ CONFIG = ROOT / "config" / "pipeline.yaml"
 _CFG: PipelineConfig | None = None
 
 
-def _cfg() -> PipelineConfig:
+def _cfg(path: Path = CONFIG) -> PipelineConfig:
+    """The pipeline config, loaded once per process (the pool's forked processes inherit it)."""
     global _CFG
     if _CFG is None:
-        _CFG = load_config(CONFIG)
+        _CFG = load_config(path)
         DetectorFactory.seed = _CFG.language.seed
     return _CFG
 
@@ -106,8 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--input", type=Path, required=True)
     parser.add_argument("--output", type=Path, required=True)
     parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--config", type=Path, default=CONFIG, help="pipeline config file")
     args = parser.parse_args(argv)
-    cfg = _cfg()
+    cfg = _cfg(args.config)
     paths = sorted(_paths(args.input))
     rows = cfg.signature.num_perm // cfg.dedup.bands
     buckets: dict[tuple[int, bytes], list[int]] = {}

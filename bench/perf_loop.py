@@ -110,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--config", type=Path, default=CONFIG, help="pipeline config file")
     args = parser.parse_args(argv)
+    global _CFG
+    _CFG = None  # this run's config, loaded here: the pool's forked processes inherit it
     cfg = _cfg(args.config)
     paths = sorted(_paths(args.input))
     rows = cfg.signature.num_perm // cfg.dedup.bands

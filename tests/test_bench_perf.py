@@ -117,3 +117,27 @@ def test_processor_time_counts_the_forked_children() -> None:
     done = perf.measure([sys.executable, "-c", code])
     assert done.returncode == 0
     assert done.cpu_seconds >= 0.5
+
+
+def test_the_library_loop_runs_with_the_configuration_it_is_given(
+    tmp_path: Path, pages: list[perf.Page], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import perf_loop
+
+    load = perf.build_workload("html", 4, work=tmp_path, pages=pages)
+    fast = tmp_path / "fast.yaml"
+    fast.write_text(
+        (perf.PIPELINE_CONFIG.read_text(encoding="utf-8"))
+        .replace("  fast: false", "  fast: true")
+        .replace(
+            "rules_file: boilerplate.yaml", f"rules_file: {perf.ROOT / 'config'}/boilerplate.yaml"
+        ),
+        encoding="utf-8",
+    )
+    for config in (perf.PIPELINE_CONFIG, fast):
+        out = tmp_path / "loop.jsonl"
+        perf_loop.main(["--input", str(load.raw), "--output", str(out), "--config", str(config)])
+        report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+        assert report["documents"] == 4
+        assert perf_loop._cfg().segment_html.fast is (config == fast)
+        assert len(out.read_text(encoding="utf-8").splitlines()) == 4
